@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { buildTable, readNumbers, readStrings, splitSchema } from '@ser/core';
+import { apportion, SPLITS, stratifiedSplit } from '../src/split.ts';
+import { splitStage } from '../src/split-stage.ts';
+import { fakeContext, ravdessRecordings, recordingsTable } from './helpers.ts';
+
+const records = ravdessRecordings();
+const params = (raw: object = {}) => splitSchema.parse(raw);
+
+/** Splits that hold each value of `key`; a leak is a value seen in more than one split. */
+function splitsPer(key: (i: number) => string, split: string[]): Map<string, Set<string>> {
+  const seen = new Map<string, Set<string>>();
+  split.forEach((s, i) => seen.set(key(i), (seen.get(key(i)) ?? new Set()).add(s)));
+  return seen;
+}
+
+describe('apportion', () => {
+  it('gives floor or ceiling of each exact share and the exact total', () => {
+    for (const total of [0, 1, 7, 96, 191, 1200]) {
+      const parts = apportion(total, [0.8, 0.1, 0.1]);
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+      parts.forEach((p, k) => expect(Math.abs(p - total * [0.8, 0.1, 0.1][k])).toBeLessThan(1));
+    }
+  });
+});
+
+describe('stratifiedSplit by recording', () => {
+  const { split } = stratifiedSplit(records, params());
+
+  it('keeps identical recordings (same sha256) in one split', () => {
+    const leaks = [...splitsPer((i) => records[i].sha256, split)].filter(([, s]) => s.size > 1);
+    expect(leaks).toEqual([]);
+    const pair = records.filter((r) => r.id.includes('03-01-03-01-02-0') && r.speaker === '07').map((r) => split[records.indexOf(r)]);
+    expect(pair).toHaveLength(2);
+    expect(pair[0]).toBe(pair[1]);
+  });
+
+  it('puts per-class counts within one of the exact 80/10/10 share', () => {
+    for (let label = 0; label < 8; label++) {
+      const n = records.filter((r) => r.label_index === label).length;
+      SPLITS.forEach((s, k) => {
+        const got = records.filter((r, i) => r.label_index === label && split[i] === s).length;
+        expect(Math.abs(got - n * [0.8, 0.1, 0.1][k]), `class ${label} ${s}`).toBeLessThan(1);
+      });
+    }
+  });
+
+  it('is seeded: same seed same split, other seed another', () => {
+    expect(stratifiedSplit(records, params()).split).toEqual(split);
+    expect(stratifiedSplit([...records].reverse(), params()).split.reverse()).toEqual(split);
+    expect(stratifiedSplit(records, params({ seed: 7 })).split).not.toEqual(split);
+  });
+});
+
+describe('stratifiedSplit by actor', () => {
+  it('holds whole actors out, close to the ratios', () => {
+    const { split, actors } = stratifiedSplit(records, params({ groupBy: 'actor' }));
+    expect([...splitsPer((i) => records[i].speaker, split)].filter(([, s]) => s.size > 1)).toEqual([]);
+    expect(SPLITS.map((s) => actors![s].length)).toEqual([16, 2, 2]);
+    expect(stratifiedSplit(records, params({ groupBy: 'actor', seed: 1 })).actors).not.toEqual(actors);
+  });
+
+  it('honours explicit actor lists and fills the rest by the ratios', () => {
+    const { actors } = stratifiedSplit(records, params({ groupBy: 'actor', actors: { test: [1, '02'], val: [3] } }));
+    expect(actors!.test).toEqual(['01', '02']);
+    expect(actors!.val).toEqual(['03']);
+    expect(actors!.train).toHaveLength(17);
+  });
+
+  it('rejects unknown or doubly listed actors, naming the key', () => {
+    expect(() => stratifiedSplit(records, params({ groupBy: 'actor', actors: { test: [99] } }))).toThrow(/split\.actors\.test: actor 99/);
+    expect(() => stratifiedSplit(records, params({ groupBy: 'actor', actors: { test: [1], val: [1] } }))).toThrow(/actor 1 is listed in both val and test/);
+  });
+});
+
+describe('split stage', () => {
+  // Mel tensors for every recording, two augmented variants each.
+  const melTable = buildTable(records.length, { id: records.map((r) => r.id) });
+  const augIds = records.flatMap((r) => [`${r.id}#noise0`, `${r.id}#pitch0`]);
+  const augTable = buildTable(augIds.length, { id: augIds, source: augIds.map((id) => id.split('#')[0]) });
+  const run = (raw: object) => {
+    const fake = fakeContext('split', params(raw), {
+      'ingest/recordings': recordingsTable(records),
+      'mel/tensors': melTable,
+      'augment/tensors': augTable,
+    });
+    return splitStage.run(fake.ctx).then(() => fake);
+  };
+
+  for (const groupBy of ['recording', 'actor'] as const) {
+    it(`leaks nothing into training (groupBy ${groupBy})`, async () => {
+      const { written, ctx } = await run({ groupBy });
+      const t = written.get('assignment')!;
+      const [ids, sources, splits, tables, rows] = ['id', 'source', 'split', 'table', 'row'].map((c) => readStrings(t, c));
+      const splitOfSource = new Map(ids.flatMap((id, k) => (tables[k] === 'mel' ? [[id, splits[k]] as const] : [])));
+      expect(splitOfSource.size).toBe(records.length);
+      // No augmented variant of a validation or test recording in training, nor anywhere else.
+      ids.forEach((id, k) => {
+        if (tables[k] === 'augment') {
+          expect(splits[k]).toBe('train');
+          expect(splitOfSource.get(sources[k])).toBe('train');
+          expect(augIds[Number(rows[k])]).toBe(id);
+        }
+      });
+      // Every training recording brings its variants.
+      const trainRecs = [...splitOfSource].filter(([, s]) => s === 'train').length;
+      expect(tables.filter((x) => x === 'augment')).toHaveLength(2 * trainRecs);
+      // No content hash in two splits.
+      const sha = new Map(records.map((r) => [r.id, r.sha256]));
+      expect([...splitsPer((k) => sha.get(sources[k])!, splits)].filter(([, s]) => s.size > 1)).toEqual([]);
+      if (groupBy === 'actor') {
+        const speaker = new Map(records.map((r) => [r.id, r.speaker]));
+        expect([...splitsPer((k) => speaker.get(sources[k])!, splits)].filter(([, s]) => s.size > 1)).toEqual([]);
+        expect(ctx.summary.protocol).toBe('actor-held-out');
+        expect(ctx.summary.actors).toBeDefined();
+      } else expect(ctx.summary.protocol).toBe('random');
+      expect(readNumbers(t, 'label_index')).toEqual(sources.map((s) => records.find((r) => r.id === s)!.label_index));
+      const counts = ctx.summary.classCounts as Record<string, Record<string, number>>;
+      expect(SPLITS.reduce((n, s) => n + Object.values(counts[s]).reduce((a, b) => a + b, 0), 0)).toBe(records.length);
+    });
+  }
+});
