@@ -74,4 +74,6 @@ export interface StageContext<P> {
 export interface StageDefinition<P = any> {
   name: StageName;
   run(ctx: StageContext<P>): Promise<void>;
+  /** For stages that read the raw dataset: a cheap fingerprint of it, part of the stage's cache key. */
+  datasetFingerprint?(dataset: DatasetParams, root: string): Promise<string>;
 }

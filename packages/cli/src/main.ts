@@ -1,0 +1,86 @@
+/**
+ * `ser`: the command line. Each command loads only what it needs, so `ser key` (run by Nx for
+ * every stage's cache key) stays fast.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { STAGE_NAMES, findRoot, overridesFromEnv, parseOverride, type StageName } from '@ser/core';
+
+const setOption = {
+  type: 'string',
+  array: true,
+  default: [] as string[],
+  describe: 'override a param: stage.key=value (repeatable)',
+} as const;
+
+export function buildCli(argv: string[]) {
+  return yargs(argv)
+    .scriptName('ser')
+    .strict()
+    .demandCommand(1)
+    .recommendCommands()
+    .command(
+      'run',
+      'run the pipeline through Nx (only stages whose code, params or inputs changed), then record the run',
+      (y) =>
+        y
+          .option('set', setOption)
+          .option('stage', { type: 'string', choices: [...STAGE_NAMES, 'all'], default: 'all', describe: 'run up to this stage' })
+          .option('skip-nx-cache', { type: 'boolean', default: false, describe: 'ignore the Nx cache (rerun every stage)' }),
+      async (a) => {
+        const { runPipeline } = await import('./run.ts');
+        process.exitCode = await runPipeline(findRoot(), {
+          overrides: Object.fromEntries(a.set.map(parseOverride)),
+          target: a.stage,
+          skipCache: a['skip-nx-cache'],
+        });
+      },
+    )
+    .command(
+      'stage <name>',
+      'run one stage now, without Nx (what each Nx target runs)',
+      (y) => y.positional('name', { choices: STAGE_NAMES, demandOption: true }).option('set', setOption),
+      async (a) => {
+        const { runStage } = await import('@ser/core/run-stage');
+        await runStage(findRoot(), a.name as StageName, { overrides: { ...overridesFromEnv(), ...Object.fromEntries(a.set.map(parseOverride)) } });
+      },
+    )
+    .command(
+      'key <name>',
+      "print a stage's runtime cache key (an Nx runtime input)",
+      (y) => y.positional('name', { choices: STAGE_NAMES, demandOption: true }),
+      async (a) => {
+        const { stageKey } = await import('@ser/core/stage-key');
+        console.log(await stageKey(findRoot(), a.name as StageName, overridesFromEnv()));
+      },
+    )
+    .command(
+      'record',
+      'record the current outputs as a run in data/runs (the last step of `nx run pipeline:all`)',
+      (y) => y,
+      async () => {
+        const { recordRun } = await import('./runs.ts');
+        await recordRun(findRoot(), overridesFromEnv());
+      },
+    )
+    .command(
+      'data ravdess',
+      'import RAVDESS speech (Audio_Speech_Actors_01-24.zip or its unpacked folder) into dataset.path',
+      (y) =>
+        y
+          .option('from', { type: 'string', demandOption: true, describe: 'the zip file or a folder holding Actor_XX folders' })
+          .option('to', { type: 'string', describe: 'destination (default: dataset.path of pipeline.yaml)' }),
+      async (a) => {
+        const { importRavdess } = await import('./data.ts');
+        await importRavdess(findRoot(), a.from, a.to);
+      },
+    )
+    .fail((msg, err) => {
+      console.error(err ? `error: ${err.message}` : `${msg}\n(see ser --help)`);
+      if (err && process.env.SER_DEBUG) console.error(err.stack);
+      process.exit(1);
+    })
+    .help();
+}
+
+await buildCli(hideBin(process.argv)).parseAsync();

@@ -1,0 +1,130 @@
+/**
+ * The run registry: data/runs/<id>.json, one per completed pipeline run — params, overrides,
+ * git commit, dataset hash, every stage's output hash and whether it ran (and why), metrics.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  STAGE_NAMES,
+  executionsLog,
+  hashJson,
+  overridesFromEnv,
+  requireManifest,
+  runsDir,
+  stageDir,
+  writeFileAtomic,
+  type StageManifest,
+  type StageName,
+} from '@ser/core';
+
+export interface StageRunRecord {
+  outputsHash: string;
+  ran: boolean;
+  reasons: string[];
+  wallMs: number;
+}
+
+export interface RunRecord {
+  id: string;
+  createdAt: string;
+  gitCommit: string | null;
+  backend: string | null;
+  params: Record<string, unknown>;
+  overrides: Record<string, unknown>;
+  dataset: { path: string; hash: string | null };
+  stages: Record<string, StageRunRecord>;
+  metrics: Record<string, unknown> | null;
+  metricsFile: string | null;
+}
+
+interface Execution {
+  stage: StageName;
+  at: string;
+  reasons: string[];
+  outputsHash: string;
+  wallMs: number;
+}
+
+export function listRuns(root: string): RunRecord[] {
+  const dir = runsDir(root);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunRecord)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+export function findRun(root: string, id: string): RunRecord {
+  const runs = listRuns(root);
+  const matches = runs.filter((r) => r.id === id || r.id.startsWith(id));
+  if (matches.length === 1) return matches[0];
+  throw new Error(matches.length ? `run '${id}' is ambiguous: ${matches.map((r) => r.id).join(', ')}` : `no run '${id}' in ${runsDir(root)} (see \`ser exp show\`)`);
+}
+
+function gitCommit(root: string): string | null {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return null;
+  }
+}
+
+function executionsSince(root: string, since: string | null): Execution[] {
+  const file = executionsLog(root);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Execution)
+    .filter((e) => !since || e.at > since);
+}
+
+/** Record the current outputs as a run; an unchanged pipeline does not make a second identical record. */
+export async function recordRun(root: string, overrides = overridesFromEnv(), log = (m: string) => console.log(m)): Promise<RunRecord> {
+  const manifests = Object.fromEntries(STAGE_NAMES.map((s) => [s, requireManifest(root, s, 'eval')])) as Record<StageName, StageManifest>;
+  const previous = listRuns(root).at(-1) ?? null;
+  const executed = executionsSince(root, previous?.createdAt ?? null);
+  const stages = Object.fromEntries(
+    STAGE_NAMES.map((s) => {
+      const exec = executed.filter((e) => e.stage === s && e.outputsHash === manifests[s].outputsHash).at(-1);
+      return [s, { outputsHash: manifests[s].outputsHash, ran: Boolean(exec), reasons: exec?.reasons ?? [], wallMs: exec?.wallMs ?? 0 }];
+    }),
+  );
+  const metricsOut = manifests.eval.outputs.metrics;
+  const metricsFile = metricsOut ? join(stageDir(root, 'eval'), metricsOut.file) : null;
+  const content = {
+    params: Object.fromEntries(STAGE_NAMES.map((s) => [s, manifests[s].params])),
+    overrides,
+    outputs: Object.fromEntries(STAGE_NAMES.map((s) => [s, manifests[s].outputsHash])),
+  };
+  const same = previous && hashJson({ params: previous.params, overrides: previous.overrides, outputs: Object.fromEntries(Object.entries(previous.stages).map(([s, r]) => [s, r.outputsHash])) }) === hashJson(content);
+
+  for (const s of STAGE_NAMES) {
+    const r = stages[s];
+    log(`  ${s.padEnd(8)} ${r.ran ? `ran (${r.reasons.join('; ')}), ${(r.wallMs / 1000).toFixed(1)}s` : 'up to date (cache)'}`);
+  }
+  if (same && previous) {
+    log(`nothing changed since run ${previous.id}; no new record`);
+    return previous;
+  }
+  const createdAt = new Date().toISOString();
+  const record: RunRecord = {
+    id: `${createdAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${hashJson(content).slice(0, 6)}`,
+    createdAt,
+    gitCommit: gitCommit(root),
+    backend: (manifests.train.summary.backend as string | undefined) ?? null,
+    params: content.params,
+    overrides,
+    dataset: { path: String(manifests.ingest.summary.datasetPath), hash: manifests.ingest.inputs.dataset ?? null },
+    stages,
+    metrics: metricsFile && existsSync(metricsFile) ? (JSON.parse(readFileSync(metricsFile, 'utf8')) as Record<string, unknown>) : null,
+    metricsFile,
+  };
+  mkdirSync(runsDir(root), { recursive: true });
+  writeFileAtomic(join(runsDir(root), `${record.id}.json`), JSON.stringify(record, null, 2));
+  log(`recorded run ${record.id}`);
+  return record;
+}

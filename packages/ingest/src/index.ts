@@ -1,0 +1,2 @@
+export * from './ravdess.ts';
+export * from './csv-manifest.ts';
