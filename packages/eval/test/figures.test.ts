@@ -1,0 +1,145 @@
+import { inflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import {
+  confusionMatrixSpec,
+  learningCurvesSpec,
+  melComparisonSpec,
+  parseHistory,
+  renderFigure,
+  svgToPng,
+} from '../src/figures.ts';
+import { colorLut, colorize, encodePng } from '../src/raster.ts';
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function pngSize(png: Uint8Array): { width: number; height: number } {
+  expect(Array.from(png.subarray(0, 8))).toEqual(PNG_SIGNATURE);
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+function svgSize(svg: string): { width: number; height: number } {
+  const m = /^<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg);
+  expect(m, 'svg root with width and height').not.toBeNull();
+  return { width: Number(m![1]), height: Number(m![2]) };
+}
+
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+/** The PNG is the SVG rasterised at scale 2 (±1 px rounding) and not trivially small. */
+function expectValidFigure(svg: string, png: Uint8Array, minPngBytes: number) {
+  const s = svgSize(svg);
+  const p = pngSize(png);
+  expect(Math.abs(p.width - 2 * s.width)).toBeLessThanOrEqual(1);
+  expect(Math.abs(p.height - 2 * s.height)).toBeLessThanOrEqual(1);
+  expect(png.length).toBeGreaterThan(minPngBytes);
+}
+
+const classes = ['neutral', 'calm', 'happy'];
+const cm = [
+  [5, 1, 0],
+  [2, 3, 1],
+  [0, 0, 4],
+];
+
+describe('confusion matrix figure', () => {
+  it('draws one cell and one label per class pair, in counts', async () => {
+    const { svg, png } = await renderFigure(confusionMatrixSpec(cm, classes, { title: 'CM test' }));
+    expect(count(svg, 'aria-roledescription="rect mark"')).toBe(9);
+    expect(count(svg, 'aria-roledescription="text mark"')).toBe(9);
+    expect(svg).toContain('CM test (counts)');
+    for (const c of classes) expect(svg).toContain(`>${c}</text>`);
+    expect(svg).toMatch(/>5<\/text>/);
+    expectValidFigure(svg, png, 5_000);
+  });
+
+  it('row-normalises (an empty row stays 0)', async () => {
+    const withEmptyRow = [
+      [5, 1, 0, 0],
+      [2, 3, 1, 0],
+      [0, 0, 4, 0],
+      [0, 0, 0, 0],
+    ];
+    const { svg } = await renderFigure(confusionMatrixSpec(withEmptyRow, [...classes, 'sad'], { normalize: true }));
+    expect(svg).toContain('row-normalised');
+    expect(svg).toContain('>0.83</text>'); // 5/6
+    expect(svg).toContain('>0.17</text>'); // 1/6
+    expect(svg).toContain('>1.00</text>'); // 4/4
+    expect(svg).not.toContain('NaN');
+  });
+});
+
+describe('learning curves', () => {
+  const raw = { loss: [2, 1.5, 1.2], acc: [0.2, 0.4, 0.5], val_loss: [2.1, 1.4, 1.6], val_acc: [0.2, 0.45, 0.4], bestEpoch: 2, backend: 'wasm' };
+
+  it('plots loss and accuracy for train and validation with the best epoch marked', async () => {
+    const { svg, png } = await renderFigure(learningCurvesSpec(parseHistory(raw, 'history.json')));
+    expect(count(svg, 'aria-roledescription="line mark"')).toBe(4);
+    expect(count(svg, 'aria-roledescription="rule mark"')).toBe(2);
+    expect(count(svg, '>best epoch 2</text>')).toBe(2);
+    expect(svg).toContain('backend wasm');
+    expectValidFigure(svg, png, 10_000);
+  });
+
+  it('accepts a history without validation; rejects inconsistent ones naming the key', () => {
+    expect(parseHistory({ ...raw, val_loss: [], val_acc: [] }, 'h.json').val_loss).toEqual([]);
+    expect(() => parseHistory({ ...raw, acc: [1] }, 'h.json')).toThrow(/h.json: 'acc' has 1 epochs, 'loss' has 3/);
+    expect(() => parseHistory({ ...raw, bestEpoch: 0 }, 'h.json')).toThrow(/'bestEpoch' must be an epoch number in 1..3/);
+    expect(() => parseHistory({ ...raw, loss: 'x' }, 'h.json')).toThrow(/'loss' must be an array of numbers/);
+  });
+});
+
+describe('mel comparison (EDA) figure', () => {
+  const shape: [number, number] = [16, 8];
+  const size = shape[0] * shape[1];
+  const emotions = ['neutral', 'calm', 'happy', 'sad', 'angry'];
+  // Clips 0-2 angry, 3-4 sad, 5 neutral. Each clip is a constant level; angry levels -20,-30,-60:
+  // the mean is -36.7, so the typical angry clip is 'a2' (-30); sad -70,-50: tie -> first, 's1'.
+  const levels = [-20, -30, -60, -70, -50, -10];
+  const labels = [4, 4, 4, 3, 3, 0];
+  const logmel = new Float32Array(levels.length * size);
+  levels.forEach((v, i) => logmel.fill(v, i * size, (i + 1) * size));
+  const ids = ['a1', 'a2', 'a3', 's1', 's2', 'n1'];
+
+  it('shows typical clips, class means, difference and spectra', async () => {
+    const { svg, png } = await renderFigure(melComparisonSpec(logmel, shape, labels, emotions, { ids, size: 100 }));
+    expect(count(svg, '<image ')).toBe(7); // 4 spectrograms + difference + 2 colour bars
+    expect(count(svg, 'data:image/png;base64,')).toBe(7);
+    expect(svg).toContain('angry: typical clip a2');
+    expect(svg).toContain('sad: typical clip s1');
+    expect(svg).toContain('angry: mean of 3');
+    expect(svg).toContain('sad: mean of 2');
+    expect(count(svg, 'aria-roledescription="line mark"')).toBe(2);
+    expectValidFigure(svg, png, 20_000);
+  });
+
+  it('names a missing class or a shape mismatch', () => {
+    expect(() => melComparisonSpec(logmel, shape, [0, 0, 0, 0, 0, 0], emotions)).toThrow(/no clip of class 'angry' among 6 clips/);
+    expect(() => melComparisonSpec(logmel, shape, labels, ['a', 'b'])).toThrow(/class 'angry' is not one of: a, b/);
+    expect(() => melComparisonSpec(logmel.subarray(1), shape, labels, emotions)).toThrow(/expected 6 clips of \[16,8\]/);
+  });
+});
+
+describe('raster', () => {
+  it('encodes an RGB PNG whose pixels inflate back, grid row 0 at the bottom', () => {
+    const lut = colorLut('greys');
+    // 2 rows × 3 cols: row 0 = lo (light in greys), row 1 = hi (dark)
+    const rgb = colorize([0, 0, 0, 1, 1, 1], 2, 3, 0, 1, lut);
+    expect(Array.from(rgb.subarray(0, 3))).toEqual(Array.from(lut.subarray(255 * 3, 256 * 3))); // top-left = hi
+    expect(Array.from(rgb.subarray(9, 12))).toEqual(Array.from(lut.subarray(0, 3))); // bottom-left = lo
+    const png = encodePng(rgb, 3, 2);
+    expect(pngSize(png)).toEqual({ width: 3, height: 2 });
+    const idat = png.indexOf(0x49, 33); // 'I' of IDAT after the IHDR chunk (8 + 25 bytes)
+    const length = new DataView(png.buffer, png.byteOffset).getUint32(idat - 4);
+    const raw = inflateSync(png.subarray(idat + 4, idat + 4 + length));
+    expect(Array.from(raw)).toEqual([0, ...rgb.subarray(0, 9), 0, ...rgb.subarray(9, 18)]);
+  });
+
+  it('resvg finds a font: text renders to more than a blank image', () => {
+    const blank = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><rect width="200" height="40" fill="white"/></svg>');
+    const text = svgToPng(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><rect width="200" height="40" fill="white"/><text x="5" y="28" font-family="sans-serif" font-size="20">Angry vs sad</text></svg>',
+    );
+    expect(text.length).toBeGreaterThan(3 * blank.length);
+  });
+});
