@@ -128,7 +128,7 @@ function childFloats(chunks: readonly Data[], total: number): Float32Array {
 export function readTensor(table: Table, name: string): TensorBatch {
   const { field, vector } = requireColumn(table, name);
   if (field.metadata.get('ARROW:extension:name') !== TENSOR_EXTENSION)
-    throw new Error(`column '${name}' is not a ${TENSOR_EXTENSION} column`);
+    throw new Error(`column '${name}' is not a tensor column (${TENSOR_EXTENSION})`);
   const { shape } = JSON.parse(field.metadata.get('ARROW:extension:metadata')!) as { shape: number[] };
   return { data: childFloats(vector.data, table.numRows * product(shape)), shape };
 }
