@@ -1,2 +1,3 @@
 export * from './metrics.ts';
 export * from './figures.ts';
+export * from './compare.ts';

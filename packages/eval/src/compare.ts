@@ -1,0 +1,249 @@
+/**
+ * Experiment comparison over run records (data/runs/<id>.json), in the spirit of `dvc exp show`,
+ * `dvc metrics diff` and MLflow's run comparison: params as flat `stage.key.sub` columns, showing by
+ * default only those that differ between the runs, next to the key metrics.
+ */
+import { STAGE_NAMES } from '@ser/core';
+
+export interface StageRun {
+  outputsHash: string;
+  ran: boolean;
+  /** Why it ran (which input, param or code changed), from the stage manifest. */
+  reasons: string[];
+  wallMs: number;
+}
+
+export interface RunRecord {
+  id: string;
+  createdAt: string;
+  gitCommit: string | null;
+  backend: string | null;
+  /** Resolved params per stage (nested). */
+  params: Record<string, unknown>;
+  overrides: Record<string, unknown>;
+  dataset: { path: string; hash: string };
+  stages: Record<string, StageRun>;
+  /** metrics.json of the eval stage, or null when the run did not get that far. */
+  metrics: unknown;
+}
+
+/** Shown by default; paths into metrics.json. */
+export const KEY_METRICS = ['test.macroF1', 'test.accuracy', 'test.balancedAccuracy', 'val.macroF1'] as const;
+
+export type TableFormat = 'table' | 'csv' | 'json';
+
+export interface ExpShowOptions {
+  /** Column to sort by (a metric such as `test.macroF1`, a param such as `train.learningRate`, `id` or `created`). */
+  sortBy?: string;
+  /** Default: descending for metrics (higher is better), ascending otherwise. */
+  ascending?: boolean;
+  /** Show every param, not only those that differ between the runs. */
+  allParams?: boolean;
+  format?: TableFormat;
+}
+
+type Leaf = unknown;
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Nested objects → `a.b.c` keys; arrays and primitives are leaves. */
+export function flatten(value: unknown, prefix = ''): Record<string, Leaf> {
+  if (!isPlainObject(value)) return prefix ? { [prefix]: value } : {};
+  const out: Record<string, Leaf> = {};
+  for (const [k, v] of Object.entries(value)) Object.assign(out, flatten(v, prefix ? `${prefix}.${k}` : k));
+  return out;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Param keys (stage order, then key order) whose values are not equal in every record. */
+export function differingParams(records: readonly RunRecord[], allParams = false): string[] {
+  const flat = records.map((r) => flatten(r.params));
+  const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))];
+  const stageRank = (key: string) => {
+    const i = STAGE_NAMES.indexOf(key.split('.')[0] as (typeof STAGE_NAMES)[number]);
+    return i < 0 ? STAGE_NAMES.length : i;
+  };
+  return keys
+    .map((key, order) => ({ key, order }))
+    .sort((x, y) => stageRank(x.key) - stageRank(y.key) || x.order - y.order)
+    .map((x) => x.key)
+    .filter((key) => allParams || flat.some((f) => !same(f[key], flat[0][key])));
+}
+
+/** A value at a dotted path, or undefined. */
+function at(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, k) => (isPlainObject(v) ? v[k] : undefined), value);
+}
+
+function metricOf(record: RunRecord, path: string): number | null {
+  const v = at(record.metrics, path);
+  return typeof v === 'number' ? v : null;
+}
+
+interface Column {
+  name: string;
+  kind: 'text' | 'param' | 'metric';
+  get(r: RunRecord): unknown;
+}
+
+function columns(records: readonly RunRecord[], allParams: boolean): Column[] {
+  return [
+    { name: 'id', kind: 'text', get: (r) => r.id },
+    { name: 'created', kind: 'text', get: (r) => r.createdAt },
+    ...differingParams(records, allParams).map((key): Column => ({ name: key, kind: 'param', get: (r) => flatten(r.params)[key] })),
+    ...KEY_METRICS.map((path): Column => ({ name: path, kind: 'metric', get: (r) => metricOf(r, path) })),
+  ];
+}
+
+/** Sort key: missing values last in either direction. */
+function compareValues(a: unknown, b: unknown, ascending: boolean): number {
+  const missing = (v: unknown) => v === undefined || v === null;
+  if (missing(a) || missing(b)) return Number(missing(a)) - Number(missing(b));
+  const order = typeof a === 'number' && typeof b === 'number' ? a - b : String(JSON.stringify(a)).localeCompare(String(JSON.stringify(b)));
+  return ascending ? order : -order;
+}
+
+function display(value: unknown, kind: Column['kind']): string {
+  if (value === undefined || value === null) return '-';
+  if (kind === 'metric' && typeof value === 'number') return value.toFixed(4);
+  if (kind === 'text' && typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) return value.slice(0, 16).replace('T', ' ');
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function csvCell(value: unknown): string {
+  const s = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Columns padded to their widest cell; numbers right-aligned. */
+function textTable(header: string[], rows: string[][], rightAlign: boolean[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, c) => (rightAlign[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** One row per run: id, created, the params that differ (or all), the key metrics. */
+export function expShow(records: readonly RunRecord[], options: ExpShowOptions = {}): string {
+  const { sortBy, allParams = false, format = 'table' } = options;
+  const cols = columns(records, allParams);
+  const rows = [...records];
+  if (sortBy !== undefined) {
+    const col = cols.find((c) => c.name === sortBy) ?? columns(records, true).find((c) => c.name === sortBy);
+    if (!col) throw new Error(`cannot sort by '${sortBy}': not a column (columns: ${columns(records, true).map((c) => c.name).join(', ')})`);
+    const ascending = options.ascending ?? col.kind !== 'metric';
+    rows.sort((a, b) => compareValues(col.get(a), col.get(b), ascending));
+  } else rows.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  if (format === 'json')
+    return JSON.stringify(
+      rows.map((r) => Object.fromEntries(cols.map((c) => [c.name, c.get(r) ?? null]))),
+      null,
+      2,
+    );
+  if (format === 'csv')
+    return [cols.map((c) => csvCell(c.name)), ...rows.map((r) => cols.map((c) => csvCell(c.get(r))))].map((l) => l.join(',')).join('\n');
+  if (rows.length === 0) return 'no recorded runs';
+  return textTable(
+    cols.map((c) => c.name),
+    rows.map((r) => cols.map((c) => display(c.get(r), c.kind))),
+    cols.map((c) => c.kind === 'metric'),
+  );
+}
+
+export interface RunDiff {
+  a: string;
+  b: string;
+  params: { key: string; a: unknown; b: unknown }[];
+  /** `delta` = b − a; null when either run lacks the metric. */
+  metrics: { key: string; a: number | null; b: number | null; delta: number | null }[];
+  dataset: { a: string; b: string } | null;
+  /** Stages whose outputs differ between the runs. */
+  stages: string[];
+}
+
+/** metrics.json keys holding a split's numbers (the rest describes the protocol). */
+const SPLITS = ['val', 'test'];
+
+/**
+ * What changed from run `a` to run `b`: params, dataset, stage outputs and metric deltas.
+ * Metrics: every number under `val` and `test` in metrics.json except per-class scores
+ * (`allMetrics` includes those too).
+ */
+export function expDiff(a: RunRecord, b: RunRecord, { allMetrics = false }: { allMetrics?: boolean } = {}): RunDiff {
+  const params = differingParams([a, b]).map((key) => ({ key, a: flatten(a.params)[key], b: flatten(b.params)[key] }));
+  const numeric = (r: RunRecord) =>
+    Object.fromEntries(
+      Object.entries(flatten(r.metrics)).filter(
+        ([key, v]) =>
+          typeof v === 'number' && SPLITS.includes(key.split('.')[0]) && (allMetrics || !key.split('.').includes('perClass')),
+      ),
+    ) as Record<string, number>;
+  const ma = numeric(a);
+  const mb = numeric(b);
+  const metricKeys = [...new Set([...KEY_METRICS, ...Object.keys(ma), ...Object.keys(mb)])].filter(
+    (k) => k in ma || k in mb,
+  );
+  return {
+    a: a.id,
+    b: b.id,
+    params,
+    metrics: metricKeys.map((key) => {
+      const va = ma[key] ?? null;
+      const vb = mb[key] ?? null;
+      return { key, a: va, b: vb, delta: va === null || vb === null ? null : vb - va };
+    }),
+    dataset: a.dataset.hash === b.dataset.hash ? null : { a: a.dataset.hash, b: b.dataset.hash },
+    stages: Object.keys({ ...a.stages, ...b.stages }).filter((s) => a.stages[s]?.outputsHash !== b.stages[s]?.outputsHash),
+  };
+}
+
+const signed = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(4)}`);
+
+export function formatDiff(diff: RunDiff, format: TableFormat = 'table'): string {
+  if (format === 'json') return JSON.stringify(diff, null, 2);
+  if (format === 'csv')
+    return [
+      'kind,key,a,b,delta',
+      ...diff.params.map((p) => ['param', p.key, p.a, p.b, ''].map(csvCell).join(',')),
+      ...diff.metrics.map((m) => ['metric', m.key, m.a, m.b, m.delta].map(csvCell).join(',')),
+    ].join('\n');
+  const parts = [
+    `${diff.a} → ${diff.b}`,
+    diff.params.length
+      ? textTable(
+          ['param', diff.a, diff.b],
+          diff.params.map((p) => [p.key, display(p.a, 'param'), display(p.b, 'param')]),
+          [false, false, false],
+        )
+      : 'params: identical',
+  ];
+  if (diff.dataset) parts.push(`dataset changed: ${diff.dataset.a.slice(0, 12)} → ${diff.dataset.b.slice(0, 12)}`);
+  if (diff.stages.length) parts.push(`stage outputs differ: ${diff.stages.join(', ')}`);
+  parts.push(
+    diff.metrics.length
+      ? textTable(
+          ['metric', diff.a, diff.b, 'change'],
+          diff.metrics.map((m) => [m.key, display(m.a, 'metric'), display(m.b, 'metric'), signed(m.delta)]),
+          [false, true, true, true],
+        )
+      : 'metrics: none recorded',
+  );
+  return parts.join('\n\n');
+}
+
+/** Which stages ran in a run and why (the reasons recorded by the stage runner), in pipeline order. */
+export function expWhy(record: RunRecord): string {
+  const names = [...STAGE_NAMES.filter((s) => s in record.stages), ...Object.keys(record.stages).filter((s) => !(STAGE_NAMES as readonly string[]).includes(s))];
+  const width = Math.max(0, ...names.map((s) => s.length));
+  const lines = names.map((name) => {
+    const s = record.stages[name];
+    if (!s.ran) return `  ${name.padEnd(width)}  up to date (outputs ${s.outputsHash.slice(0, 12)})`;
+    const why = s.reasons.length ? s.reasons.join('; ') : 'no reason recorded';
+    return `  ${name.padEnd(width)}  ran in ${(s.wallMs / 1000).toFixed(1)} s: ${why}`;
+  });
+  const overrides = Object.entries(record.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  const header = `${record.id} (${display(record.createdAt, 'text')}${record.gitCommit ? `, commit ${record.gitCommit.slice(0, 8)}` : ''})`;
+  return [header, ...(overrides.length ? [`  overrides: ${overrides.join(' ')}`] : []), ...lines].join('\n');
+}
