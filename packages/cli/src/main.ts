@@ -4,7 +4,9 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { STAGE_NAMES, findRoot, overridesFromEnv, parseOverride, type StageName } from '@ser/core';
+import { STAGE_NAMES, type StageName } from '@ser/core/params';
+import { findRoot } from '@ser/core/layout';
+import { overridesFromEnv, parseOverride } from '@ser/core/pipeline';
 
 const setOption = {
   type: 'string',

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { StageName } from './params.ts';
 
-/** Stage → the package that computes it; shared with the Nx plugin, hence JSON. */
-export const stagePackages: Record<StageName, string> = JSON.parse(
+/** Stage → the package that computes it, and whether it reads the raw dataset; shared with the Nx plugin, hence JSON. */
+export const stagePackages: Record<StageName, { package: string; readsDataset?: boolean }> = JSON.parse(
   readFileSync(new URL('./stage-packages.json', import.meta.url), 'utf8'),
 );
 
@@ -43,4 +43,4 @@ export function packageClosure(root: string, name: string, seen = new Set<string
   return [...seen].sort();
 }
 
-export const stagePackage = (stage: StageName): string => stagePackages[stage];
+export const stagePackage = (stage: StageName): string => stagePackages[stage].package;

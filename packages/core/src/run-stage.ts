@@ -9,21 +9,14 @@ import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { tableFromBytes, tableToBytes } from './arrow.ts';
 import { sha256 } from './hash.ts';
-import { executionsLog, OUTPUTS_HASH_FILE, MANIFEST_FILE, PIPELINE_FILE, stageDir, stagePackage, stagingDir, runsDir } from './layout.ts';
+import { executionsLog, OUTPUTS_HASH_FILE, MANIFEST_FILE, PIPELINE_FILE, stageDir, stagingDir, runsDir } from './layout.ts';
+import { loadStageDefinition } from './stage-loader.ts';
 import { checkOutputs, codeHash, explainRun, outputsHashOf, readManifest, requireManifest } from './manifest.ts';
 import type { StageName } from './params.ts';
 import { loadPipeline, overridesFor, type Pipeline } from './pipeline.ts';
 import { createProgress } from './progress.ts';
 import type { Failure, OutputRecord, StageContext, StageDefinition, StageManifest } from './stage.ts';
 import { readVerified, writeFileAtomic } from './store.ts';
-
-export async function loadStageDefinition(stage: StageName): Promise<StageDefinition> {
-  const pkg = stagePackage(stage);
-  const mod = (await import(`${pkg}/stages`)) as { stages: StageDefinition[] };
-  const def = mod.stages.find((s) => s.name === stage);
-  if (!def) throw new Error(`${pkg}/stages exports no stage '${stage}'`);
-  return def;
-}
 
 /** Inputs a stage keys on: upstream output hashes, plus the dataset fingerprint for stages that read it. */
 export async function stageInputs(root: string, pipeline: Pipeline, stage: StageName, def: StageDefinition): Promise<Record<string, string>> {

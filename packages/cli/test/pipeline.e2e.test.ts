@@ -1,0 +1,121 @@
+/**
+ * End to end on real audio (RAVDESS actors 01 and 02, one training epoch): the pipeline runs
+ * through Nx, and its cache reruns exactly the stages whose code, params or inputs changed.
+ * What ran is read from the executions log and the manifests, never from timing.
+ */
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkOutputs } from '@ser/core';
+import { copyWorkspace, restoreActors, type Workspace } from './workspace.ts';
+
+const ALL = ['ingest', 'trim', 'mel', 'augment', 'split', 'train', 'eval'];
+let ws: Workspace;
+
+/** Run the pipeline; return the stages that executed (in order), failing loudly on a non-zero exit. */
+function run(...set: string[]): { ran: string[]; output: string } {
+  const before = ws.executions().length;
+  const { code, output } = ws.ser(['run', ...set.flatMap((s) => ['--set', s])]);
+  if (code !== 0) throw new Error(`ser run ${set.join(' ')} failed (${code}):\n${output.slice(-4000)}`);
+  return { ran: ws.executions().slice(before).map((e) => e.stage), output };
+}
+
+const artifact = (stage: string, output: string) => join(ws.root, 'data', stage, ws.readJson(`data/${stage}/manifest.json`).outputs[output].file);
+
+beforeAll(() => {
+  const ravdess = restoreActors(['01', '02']);
+  ws = copyWorkspace((yaml) =>
+    yaml.replace('path: data/raw/ravdess', `path: ${ravdess}`).replace('      epochs: 30', '      epochs: 1'),
+  );
+  const first = run();
+  expect(first.ran).toEqual(ALL);
+}, 900_000);
+
+describe('nx run pipeline:all, incrementally', () => {
+  it('records the first run with every stage ran and why', () => {
+    for (const stage of ALL) expect(ws.readJson(`data/${stage}/manifest.json`).reasons).toEqual(['no previous run']);
+    const runs = readdirSync(join(ws.root, 'data/runs')).filter((f) => f.endsWith('.json'));
+    expect(runs).toHaveLength(1);
+    const record = ws.readJson(`data/runs/${runs[0]}`);
+    expect(Object.values(record.stages).every((s: any) => s.ran)).toBe(true);
+    expect(record.metrics).not.toBeNull();
+  });
+
+  it('restores every stage from cache when nothing changed', () => {
+    const { ran, output } = run();
+    expect(ran).toEqual([]);
+    expect(output).toMatch(/nothing changed since run/);
+  });
+
+  it('train.learningRate changed: only train and eval run', () => {
+    const { ran } = run('train.learningRate=0.002');
+    expect(ran).toEqual(['train', 'eval']);
+    expect(ws.readJson('data/train/manifest.json').reasons).toEqual(['param train.learningRate: 0.001 → 0.002']);
+    expect(ws.readJson('data/eval/manifest.json').reasons).toEqual(["upstream 'train' output changed"]);
+  });
+
+  it('going back to the previous params restores from cache', () => {
+    expect(run().ran).toEqual([]);
+  });
+
+  it('mel.nMels changed: mel and everything downstream run, ingest and trim do not', () => {
+    const { ran } = run('mel.nMels=64');
+    expect(ran).toEqual(['mel', 'augment', 'split', 'train', 'eval']);
+    expect(ws.readJson('data/mel/manifest.json').reasons).toEqual(['param mel.nMels: 128 → 64']);
+  });
+
+  it('a source file of packages/augment edited: augment and downstream only', () => {
+    expect(run().ran).toEqual([]); // back to the default params, all from cache
+    const file = join(ws.root, 'packages/augment/src/index.ts');
+    const original = readFileSync(file, 'utf8');
+    appendFileSync(file, '\n// an edit\n');
+    try {
+      const { ran } = run();
+      expect(ran[0]).toBe('augment');
+      expect(ran.every((s) => ['augment', 'split', 'train', 'eval'].includes(s))).toBe(true);
+      expect(ws.readJson('data/augment/manifest.json').reasons).toEqual(['code changed']);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  it('a corrupted artifact makes its stage run again', async () => {
+    const path = artifact('mel', 'tensors');
+    const bytes = readFileSync(path);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(path, bytes);
+    expect(await checkOutputs(ws.root, 'mel')).toMatch(/corrupt/);
+    const { ran } = run();
+    expect(ran[0]).toBe('mel');
+    expect(ran).not.toContain('ingest');
+    expect(ran).not.toContain('trim');
+    expect(ws.readJson('data/mel/manifest.json').reasons.join()).toMatch(/outputs invalid: output 'tensors' .* is corrupt/);
+    expect(await checkOutputs(ws.root, 'mel')).toBeNull();
+  });
+
+  it('a deleted artifact makes its stage run again', async () => {
+    rmSync(artifact('train', 'weights'));
+    const { ran } = run();
+    expect(ran[0]).toBe('train');
+    expect(ran.every((s) => ['train', 'eval'].includes(s))).toBe(true);
+    expect(await checkOutputs(ws.root, 'train')).toBeNull();
+  });
+
+  it('a killed stage leaves the previous complete outputs, never a partial one', async () => {
+    const before = ws.readJson('data/trim/manifest.json');
+    const child = ws.serAsync(['stage', 'trim', '--set', 'trim.topDb=30']);
+    await new Promise<void>((resolve) => {
+      // Kill it once it is visibly working (its progress line), i.e. mid-stage.
+      child.stderr!.on('data', (chunk: Buffer) => {
+        if (/trim: .*\d+\/\d+/.test(chunk.toString())) child.kill('SIGKILL');
+      });
+      child.on('exit', () => resolve());
+    });
+    expect(child.signalCode).toBe('SIGKILL');
+    expect(ws.readJson('data/trim/manifest.json')).toEqual(before);
+    expect(await checkOutputs(ws.root, 'trim')).toBeNull();
+    const listed = new Set([...Object.values(before.outputs).map((o: any) => o.file), 'manifest.json', 'outputs.sha256']);
+    expect(readdirSync(join(ws.root, 'data/trim')).filter((f) => !listed.has(f))).toEqual([]);
+    expect(run().ran).toEqual([]);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * A throwaway copy of this workspace for end-to-end tests: its own pipeline.yaml, data/ and Nx
+ * cache, the same installed node_modules, and @ser/* linked to the copy's packages so that editing
+ * a package in the copy changes the code that runs.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO = resolve(new URL('../../..', import.meta.url).pathname);
+const RESTORE = resolve(REPO, '../shared/datasets/ravdess/restore.sh');
+
+/** Restore RAVDESS actors (two-digit numbers) into a fresh temp folder; returns the folder. */
+export function restoreActors(actors: string[]): string {
+  const dest = mkdtempSync(join(tmpdir(), 'ser-ravdess-'));
+  execFileSync('bash', [RESTORE, dest, ...actors], { stdio: 'pipe' });
+  return dest;
+}
+
+export interface Workspace {
+  root: string;
+  /** Run the CLI in the copy; never throws, returns the exit code and the merged output. */
+  ser(args: string[], env?: Record<string, string>): { code: number; output: string };
+  /** Start the CLI in the background (for kill tests). */
+  serAsync(args: string[]): ReturnType<typeof spawn>;
+  /** Stages executed (not restored from cache) since the given count of log lines. */
+  executions(): { stage: string; reasons: string[] }[];
+  readJson<T = any>(path: string): T;
+}
+
+export function copyWorkspace(pipelineYaml: (original: string) => string): Workspace {
+  const root = mkdtempSync(join(tmpdir(), 'ser-ws-'));
+  for (const item of ['nx.json', 'package.json', 'tools', 'packages']) {
+    cpSync(join(REPO, item), join(root, item), { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('/test/') });
+  }
+  writeFileSync(join(root, 'pipeline.yaml'), pipelineYaml(readFileSync(join(REPO, 'pipeline.yaml'), 'utf8')));
+  mkdirSync(join(root, 'node_modules', '@ser'), { recursive: true });
+  for (const entry of readdirSync(join(REPO, 'node_modules'))) {
+    if (entry !== '@ser') symlinkSync(join(REPO, 'node_modules', entry), join(root, 'node_modules', entry));
+  }
+  for (const pkg of readdirSync(join(root, 'packages'))) symlinkSync(join(root, 'packages', pkg), join(root, 'node_modules', '@ser', pkg));
+  mkdirSync(join(root, 'data'));
+  const cli = join(root, 'packages/cli/bin/ser.js');
+  const env = (extra: Record<string, string> = {}) => ({ ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0', ...extra });
+  const log = join(root, 'data/runs/executions.jsonl');
+  return {
+    root,
+    ser(args, extra) {
+      const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, env: env(extra), encoding: 'utf8', maxBuffer: 1 << 26 });
+      return { code: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+    },
+    serAsync: (args) => spawn(process.execPath, [cli, ...args], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'pipe'] }),
+    executions: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
+    readJson: (path) => JSON.parse(readFileSync(join(root, path), 'utf8')),
+  };
+}
