@@ -1,3 +1,5 @@
 export * from './metrics.ts';
 export * from './figures.ts';
 export * from './compare.ts';
+export * from './protocol.ts';
+export * from './report.ts';

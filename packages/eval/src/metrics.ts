@@ -145,3 +145,46 @@ export function argmaxRows(probabilities: Float32Array, numClasses: number): Int
   }
   return out;
 }
+
+/** One split's entry in metrics.json. */
+export interface SplitMetrics extends ClassificationReport {
+  /** Macro-F1 and accuracy per speaker gender (RAVDESS: odd actors male, even female). */
+  byGender: Record<string, GroupScores>;
+  /** Speakers evaluated in this split, sorted. */
+  speakers: string[];
+}
+
+export function splitMetrics(
+  yTrue: ArrayLike<number>,
+  yPred: ArrayLike<number>,
+  classes: readonly string[],
+  genders: readonly string[],
+  speakers: readonly string[],
+): SplitMetrics {
+  return {
+    ...evaluate(yTrue, yPred, classes),
+    byGender: groupScores(yTrue, yPred, genders, classes),
+    speakers: [...new Set(speakers)].sort(),
+  };
+}
+
+/** How the evaluated rows were chosen, stated next to the numbers. */
+export interface SplitProtocol {
+  groupBy: 'recording' | 'actor';
+  /** One sentence for people: random or actor-held-out, seed, ratios, speaker overlap. */
+  description: string;
+  seed: number;
+  ratios: { train: number; val: number; test: number };
+  /** Per evaluated split: how many of its speakers also appear in train (0 = speaker-independent). */
+  speakersSharedWithTrain: { val: number; test: number };
+}
+
+/** Contents of metrics.json. */
+export interface EvalMetrics {
+  classes: string[];
+  backend: string;
+  protocol: SplitProtocol;
+  /** null when the split is empty. */
+  val: SplitMetrics | null;
+  test: SplitMetrics | null;
+}

@@ -1,0 +1,139 @@
+/**
+ * Opens report.html in headless Chromium (Debian's `chromium` package, installed here if missing)
+ * and checks that every figure loaded and has a rendered size, and that nothing is fetched.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { confusionMatrixSpec, learningCurvesSpec, melComparisonSpec, parseHistory, renderSvg } from '../src/figures.ts';
+import { splitMetrics, type EvalMetrics } from '../src/metrics.ts';
+import { renderReport, type ReportInput } from '../src/report.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const classes = ['neutral', 'sad', 'angry'];
+
+let browser: Browser;
+const dir = mkdtempSync(join(tmpdir(), 'ser-eval-report-'));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    execFileSync('flock', ['/tmp/apt.lock', 'sh', '-c', 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium'], {
+      stdio: 'inherit',
+    });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function syntheticMetrics(): EvalMetrics {
+  const yTrue = [0, 0, 1, 1, 2, 2, 2, 1];
+  const yPred = [0, 1, 1, 1, 2, 0, 2, 1];
+  const genders = ['male', 'female', 'male', 'female', 'male', 'female', 'male', 'female'];
+  const speakers = ['01', '02', '03', '04', '01', '02', '03', '04'];
+  const test = splitMetrics(yTrue, yPred, classes, genders, speakers);
+  return {
+    classes,
+    backend: 'wasm',
+    protocol: {
+      groupBy: 'recording',
+      description: 'random stratified split of recordings (seed 42, train/val/test 0.8/0.1/0.1)',
+      seed: 42,
+      ratios: { train: 0.8, val: 0.1, test: 0.1 },
+      speakersSharedWithTrain: { val: 4, test: 4 },
+    },
+    val: test,
+    test,
+  };
+}
+
+async function reportInput(): Promise<ReportInput> {
+  const metrics = syntheticMetrics();
+  const history = parseHistory({ loss: [2, 1.4, 1.1], acc: [0.3, 0.5, 0.6], val_loss: [2, 1.5, 1.6], val_acc: [0.3, 0.45, 0.4], bestEpoch: 2, backend: 'wasm' }, 'history');
+  const shape: [number, number] = [32, 16];
+  const labels = [2, 2, 1, 1];
+  const logmel = Float32Array.from({ length: labels.length * 32 * 16 }, (_, k) => -80 + ((k * 7919) % 80));
+  return {
+    title: 'Run test-run',
+    metrics,
+    figures: [
+      { title: 'Confusion matrix, test (counts)', svg: await renderSvg(confusionMatrixSpec(metrics.test!.confusionMatrix, classes)) },
+      { title: 'Confusion matrix, test (row-normalised)', svg: await renderSvg(confusionMatrixSpec(metrics.test!.confusionMatrix, classes, { normalize: true })) },
+      { title: 'Learning curves', svg: await renderSvg(learningCurvesSpec(history)) },
+      { title: 'Angry vs sad', svg: await renderSvg(melComparisonSpec(logmel, shape, labels, classes)) },
+    ],
+    params: { train: { learningRate: 0.001, filters: [32, 64, 128] }, eval: { backend: 'auto' } },
+    hashes: [{ label: 'dataset', value: 'a'.repeat(64) }],
+  };
+}
+
+interface FigureState {
+  alt: string;
+  complete: boolean;
+  naturalWidth: number;
+  width: number;
+  height: number;
+}
+
+/** Load the report and read back every image's load state and rendered box. */
+async function openReport(html: string, name: string) {
+  const path = join(dir, name);
+  writeFileSync(path, html);
+  const page = await browser.newPage();
+  const external: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => {
+    if (!/^(file|data):/.test(r.url())) external.push(r.url());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
+  const figures: FigureState[] = await page.$$eval('img', (imgs) =>
+    imgs.map((img) => {
+      const box = img.getBoundingClientRect();
+      return { alt: img.alt, complete: img.complete, naturalWidth: img.naturalWidth, width: box.width, height: box.height };
+    }),
+  );
+  const text = await page.innerText('body');
+  await page.close();
+  return { figures, text, external, errors };
+}
+
+describe('report.html in headless Chromium', () => {
+  it('renders every figure with a non-zero size, fetches nothing, shows the tables', async () => {
+    const input = await reportInput();
+    const html = renderReport(input);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const { figures, text, external, errors } = await openReport(html, 'report.html');
+    expect(figures.map((f) => f.alt)).toEqual(input.figures.map((f) => f.title));
+    for (const f of figures) {
+      expect(f.complete && f.naturalWidth > 0, `${f.alt} loaded`).toBe(true);
+      expect(f.width, `${f.alt} width`).toBeGreaterThan(50);
+      expect(f.height, `${f.alt} height`).toBeGreaterThan(50);
+    }
+    expect(external).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(text).toContain('random stratified split of recordings');
+    expect(text).toMatch(/macro-F1, male speakers/);
+    expect(text).toContain('train.learningRate');
+    expect(text).toContain('a'.repeat(64));
+    // accuracy 6/8 = 75.0 %, in both the val and test columns
+    expect(text).toMatch(/accuracy \(%\)\s+75\.0\s+75\.0/);
+  });
+
+  it('the check catches a figure that fails to render', async () => {
+    const input = await reportInput();
+    const broken = renderReport({ ...input, figures: [{ title: 'broken', svg: '<svg xmlns="http://www.w3.org/2000/svg"><g>' }] });
+    const { figures } = await openReport(broken, 'broken.html');
+    expect(figures).toHaveLength(1);
+    expect(figures[0].complete && figures[0].naturalWidth > 0).toBe(false);
+  });
+});
