@@ -1,0 +1,5 @@
+export * from './wav.ts';
+export * from './fft.ts';
+export * from './resample.ts';
+export * from './trim.ts';
+export * from './mel.ts';

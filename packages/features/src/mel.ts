@@ -1,0 +1,167 @@
+/**
+ * Log-Mel spectrograms as librosa 0.10: feature.melspectrogram (periodic Hann window, centred STFT
+ * with zero padding, power 2, Slaney mel filterbank with Slaney area normalisation) followed by
+ * power_to_db(ref=np.max, amin=1e-10, top_db), and a fixed frame count (truncate or right-pad).
+ * The STFT is computed in float64 and rounded to complex64 like librosa's output.
+ */
+import { realFft } from './fft.ts';
+
+export interface MelOptions {
+  sampleRate: number;
+  /** FFT size = window length (default 2048). */
+  nFft?: number;
+  /** Hop between frames (default 512). */
+  hopLength?: number;
+  /** Number of mel bands (default 128). */
+  nMels?: number;
+  /** Lowest filter edge in Hz (default 0). */
+  fmin?: number;
+  /** Highest filter edge in Hz (default null = sampleRate / 2). */
+  fmax?: number | null;
+  /** power_to_db top_db: floor relative to the maximum (default 80). */
+  topDb?: number;
+}
+
+/** A mel filterbank [nMels][nFft/2+1] plus, per filter, its nonzero bin range [lo, hi). */
+export interface MelFilterbank {
+  nMels: number;
+  nBins: number;
+  weights: Float32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+}
+
+/** Slaney's auditory-toolbox mel scale (librosa.hz_to_mel, htk=False): linear below 1 kHz, log above. */
+export function hzToMel(f: number): number {
+  const fSp = 200 / 3;
+  const minLogHz = 1000, minLogMel = minLogHz / fSp, logStep = Math.log(6.4) / 27;
+  return f >= minLogHz ? minLogMel + Math.log(f / minLogHz) / logStep : f / fSp;
+}
+
+export function melToHz(m: number): number {
+  const fSp = 200 / 3;
+  const minLogHz = 1000, minLogMel = minLogHz / fSp, logStep = Math.log(6.4) / 27;
+  return m >= minLogMel ? minLogHz * Math.exp(logStep * (m - minLogMel)) : fSp * m;
+}
+
+const filterbankCache = new Map<string, MelFilterbank>();
+
+/** librosa.filters.mel(sr, n_fft, n_mels, fmin, fmax, htk=False, norm='slaney'), float32. Cached. */
+export function melFilterbank(sampleRate: number, nFft = 2048, nMels = 128, fmin = 0, fmax: number | null = null): MelFilterbank {
+  const top = fmax ?? sampleRate / 2;
+  const key = `${sampleRate}/${nFft}/${nMels}/${fmin}/${top}`;
+  const cached = filterbankCache.get(key);
+  if (cached) return cached;
+  const nBins = Math.floor(nFft / 2) + 1;
+  const lowMel = hzToMel(fmin), highMel = hzToMel(top);
+  const edges = Array.from({ length: nMels + 2 }, (_, i) => melToHz(lowMel + ((highMel - lowMel) * i) / (nMels + 1)));
+  const weights = new Float32Array(nMels * nBins);
+  const lo = new Int32Array(nMels), hi = new Int32Array(nMels);
+  for (let m = 0; m < nMels; m++) {
+    const lower = edges[m + 1] - edges[m], upper = edges[m + 2] - edges[m + 1];
+    // Slaney normalisation: each triangle has unit area in Hz (2 / bandwidth).
+    const enorm = 2 / (edges[m + 2] - edges[m]);
+    lo[m] = nBins;
+    for (let k = 0; k < nBins; k++) {
+      const f = (k * sampleRate) / nFft;
+      const w = Math.max(0, Math.min((f - edges[m]) / lower, (edges[m + 2] - f) / upper));
+      // librosa stores the triangle in float32, then scales it in place.
+      weights[m * nBins + k] = Math.fround(w) * enorm;
+      if (w > 0) {
+        lo[m] = Math.min(lo[m], k);
+        hi[m] = k + 1;
+      }
+    }
+    if (hi[m] === 0) lo[m] = 0;
+  }
+  const bank = { nMels, nBins, weights, lo, hi };
+  filterbankCache.set(key, bank);
+  return bank;
+}
+
+const windowCache = new Map<number, Float64Array>();
+
+/** Periodic Hann window (scipy.signal.get_window('hann', n, fftbins=True)). */
+export function hannWindow(n: number): Float64Array {
+  let w = windowCache.get(n);
+  if (!w) {
+    w = new Float64Array(n);
+    for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+    windowCache.set(n, w);
+  }
+  return w;
+}
+
+/** Number of centred STFT frames: 1 + floor(n / hop). */
+export function frameCount(n: number, hopLength: number): number {
+  return 1 + Math.floor(n / hopLength);
+}
+
+/**
+ * Mel power spectrogram [nMels][frames] (librosa.feature.melspectrogram, power 2, center=True,
+ * pad_mode='constant'). Power bins are rounded like |complex64|² in float32.
+ */
+export function melSpectrogram(y: Float32Array, opts: MelOptions): { mel: Float32Array; frames: number } {
+  const { sampleRate, nFft = 2048, hopLength = 512, nMels = 128, fmin = 0, fmax = null } = opts;
+  const bank = melFilterbank(sampleRate, nFft, nMels, fmin, fmax);
+  const window = hannWindow(nFft);
+  const fft = realFft(nFft);
+  const frames = frameCount(y.length, hopLength);
+  const pad = Math.floor(nFft / 2);
+  const nBins = bank.nBins;
+  const frame = new Float64Array(nFft);
+  const re = new Float64Array(nBins), im = new Float64Array(nBins);
+  const power = new Float64Array(nBins);
+  const mel = new Float32Array(nMels * frames);
+  const { weights, lo, hi } = bank;
+  for (let t = 0; t < frames; t++) {
+    const start = t * hopLength - pad;
+    for (let i = 0; i < nFft; i++) {
+      const j = start + i;
+      frame[i] = j >= 0 && j < y.length ? y[j] * window[i] : 0;
+    }
+    fft.forward(frame, re, im);
+    for (let k = 0; k < nBins; k++) {
+      const mag = Math.fround(Math.hypot(Math.fround(re[k]), Math.fround(im[k])));
+      power[k] = Math.fround(mag * mag);
+    }
+    // Each filter is nonzero over a narrow band: sum only that band.
+    for (let m = 0; m < nMels; m++) {
+      let s = 0;
+      const row = m * nBins;
+      for (let k = lo[m]; k < hi[m]; k++) s += weights[row + k] * power[k];
+      mel[m * frames + t] = s;
+    }
+  }
+  return { mel, frames };
+}
+
+/** power_to_db(S, ref=np.max, amin=1e-10, top_db): dB relative to the maximum, floored at -topDb. In place. */
+export function powerToDb(s: Float32Array, topDb = 80): Float32Array {
+  const amin = 1e-10;
+  let max = 0;
+  for (const v of s) if (v > max) max = v;
+  const ref = 10 * Math.log10(Math.max(amin, max));
+  let top = -Infinity;
+  for (let i = 0; i < s.length; i++) {
+    s[i] = 10 * Math.log10(Math.max(amin, s[i])) - ref;
+    if (s[i] > top) top = s[i];
+  }
+  const floor = top - topDb;
+  for (let i = 0; i < s.length; i++) if (s[i] < floor) s[i] = floor;
+  return s;
+}
+
+/** Log-Mel spectrogram [nMels][frames], unpadded. */
+export function logMelSpectrogram(y: Float32Array, opts: MelOptions): { logmel: Float32Array; frames: number } {
+  const { mel, frames } = melSpectrogram(y, opts);
+  return { logmel: powerToDb(mel, opts.topDb ?? 80), frames };
+}
+
+/** Fix a [nMels][frames] matrix to `target` frames: truncate, or right-pad with `padValue`. */
+export function fixFrames(x: Float32Array, nMels: number, frames: number, target: number, padValue: number): Float32Array {
+  const out = new Float32Array(nMels * target).fill(padValue);
+  const keep = Math.min(frames, target);
+  for (let m = 0; m < nMels; m++) out.set(x.subarray(m * frames, m * frames + keep), m * target);
+  return out;
+}

@@ -1,0 +1,212 @@
+/**
+ * Band-limited resampling equivalent to soxr "HQ" (libsoxr 0.1.3, the default `res_type` of
+ * librosa 0.10's `librosa.load` / `librosa.resample`): linear phase, flat to ~0.92 of the lower
+ * Nyquist, -6 dB at 0.957, >= 120 dB rejection from the lower Nyquist on.
+ *
+ * The anti-alias / anti-image filter is a Kaiser-windowed sinc (Kaiser & Schafer 1980) whose
+ * parameters were fitted by least squares to soxr HQ's measured magnitude response
+ * (48000 -> 22050 and 22050 -> 24000 agree within 0.03 dB down to -100 dB); the fit is within
+ * 0.001 dB down to -90 dB. soxr HQ also droops the passband slightly (-0.0084 dB at 0.9125);
+ * that is the `a·ν^k` term below, applied in the FFT path.
+ *
+ * Two exact implementations of the same response:
+ *  - integer rates whose ratio p/q is 7-smooth (all usual audio rates): the whole zero-padded
+ *    signal is transformed once, bins are scaled by the response and the spectrum is cropped or
+ *    zero-extended to the output length (circular convolution without wrap, since the padding
+ *    exceeds the kernel length), then transformed back;
+ *  - any other positive ratio (e.g. librosa's pitch_shift, sr / 2^(n/12) -> sr): direct
+ *    evaluation of the kernel at each output instant (O(output · kernel taps)).
+ */
+import { nextFastLength, realFft } from './fft.ts';
+
+/** Cutoff (-6 dB point) as a fraction of the lower Nyquist frequency. */
+const CUTOFF = 0.956871448;
+/** Kaiser window shape parameter. */
+const BETA = 13.7085102;
+/** Kernel length in samples at the lower of the two rates. */
+const KERNEL_LENGTH = 204.394507;
+/** Passband droop in dB: -DROOP_DB · ν^DROOP_POWER, ν = f / lower Nyquist. */
+const DROOP_DB = 0.0236084985;
+const DROOP_POWER = 11.4421313;
+
+/** Largest prime denominator/numerator for which the FFT path is used. */
+const SMOOTH_PRIMES = [2, 3, 5, 7];
+
+/** Modified Bessel function of the first kind, order 0 (power series; converges for the β used here). */
+function besselI0(x: number): number {
+  let sum = 1, term = 1;
+  const q = (x * x) / 4;
+  for (let k = 1; term > 1e-17 * sum; k++) {
+    term *= q / (k * k);
+    sum += term;
+  }
+  return sum;
+}
+
+/** The kernel h(t) = Fc·sinc(Fc·t)·kaiser(t), t in lower-rate samples; ∫h = 1. */
+function kernel(t: number): number {
+  const half = KERNEL_LENGTH / 2;
+  if (Math.abs(t) >= half) return 0;
+  const r = t / half;
+  const x = Math.PI * CUTOFF * t;
+  const sinc = x === 0 ? 1 : Math.sin(x) / x;
+  return CUTOFF * sinc * (besselI0(BETA * Math.sqrt(1 - r * r)) / besselI0(BETA));
+}
+
+/** Tabulated kernel for the direct path: `OVERSAMPLE` points per lower-rate sample, t >= 0. */
+const OVERSAMPLE = 1024;
+let kernelTable: Float64Array | null = null;
+function kernelSamples(): Float64Array {
+  if (!kernelTable) {
+    const n = Math.ceil((KERNEL_LENGTH / 2) * OVERSAMPLE) + 2;
+    kernelTable = new Float64Array(n);
+    for (let i = 0; i < n; i++) kernelTable[i] = kernel(i / OVERSAMPLE);
+  }
+  return kernelTable;
+}
+
+/** Tabulated magnitude response T(ν) = ∫ h(t) cos(πνt) dt for ν in [0, RESPONSE_MAX]. */
+const RESPONSE_STEP = 1 / 8192;
+const RESPONSE_MAX = 1.1;
+let responseTable: Float64Array | null = null;
+function responseSamples(): Float64Array {
+  if (!responseTable) {
+    // Kernel sampled 8x per lower-rate sample: its spectrum is negligible beyond ν = 1.1, so the
+    // Riemann sum is exact to far below the 120 dB stopband.
+    const dt = 1 / 8;
+    const taps = Math.floor(KERNEL_LENGTH / 2 / dt);
+    const h = new Float64Array(taps + 1);
+    for (let i = 0; i <= taps; i++) h[i] = kernel(i * dt) * dt * (i === 0 ? 1 : 2);
+    const n = Math.ceil(RESPONSE_MAX / RESPONSE_STEP) + 2;
+    responseTable = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      const w = Math.PI * j * RESPONSE_STEP * dt;
+      // cos(w·i) by the Chebyshev recurrence: cheaper than n·taps cosine calls.
+      let c0 = 1, c1 = Math.cos(w), sum = h[0];
+      const twoC = 2 * c1;
+      for (let i = 1; i <= taps; i++) {
+        sum += h[i] * c1;
+        const c2 = twoC * c1 - c0;
+        c0 = c1;
+        c1 = c2;
+      }
+      const nu = j * RESPONSE_STEP;
+      responseTable[j] = sum * Math.pow(10, (-DROOP_DB * Math.pow(nu, DROOP_POWER)) / 20);
+    }
+  }
+  return responseTable;
+}
+
+/** Magnitude response at ν = f / lower Nyquist (0 beyond the table: far in the stopband). */
+function response(nu: number): number {
+  const t = responseSamples();
+  const x = nu / RESPONSE_STEP;
+  const i = Math.floor(x);
+  if (i >= t.length - 1) return 0;
+  return t[i] + (t[i + 1] - t[i]) * (x - i);
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+function isSmooth(n: number): boolean {
+  for (const p of SMOOTH_PRIMES) while (n % p === 0) n /= p;
+  return n === 1;
+}
+
+/** Output length as librosa.resample: ceil(n · srOut / srIn). */
+export function resampledLength(n: number, srIn: number, srOut: number): number {
+  if (Number.isInteger(srIn) && Number.isInteger(srOut)) {
+    const g = gcd(srIn, srOut);
+    return Math.ceil((n * (srOut / g)) / (srIn / g));
+  }
+  return Math.ceil((n * srOut) / srIn);
+}
+
+/**
+ * Resample `x` from `srIn` to `srOut` Hz (any positive rates) with soxr-HQ-equivalent filtering.
+ * Output length ceil(n · srOut / srIn), as librosa.resample (soxr_hq) + fix_length.
+ */
+export function resample(x: Float32Array, srIn: number, srOut: number): Float32Array {
+  if (!(srIn > 0) || !(srOut > 0)) throw new Error(`resample: rates must be positive, got ${srIn} -> ${srOut}`);
+  if (srIn === srOut) return x.slice();
+  if (x.length === 0) return new Float32Array(0);
+  if (Number.isInteger(srIn) && Number.isInteger(srOut)) {
+    const g = gcd(srIn, srOut);
+    const p = srOut / g, q = srIn / g;
+    if (isSmooth(p) && isSmooth(q)) return resampleFft(x, p, q);
+  }
+  return resampleDirect(x, srOut / srIn);
+}
+
+/** Relative cost of one FFT pass per prime factor (measured on this FFT; 7 and 5 are the slow ones). */
+const FACTOR_COST: Record<number, number> = { 2: 1, 3: 1.7, 5: 2.2, 7: 3.5 };
+function fftCost(n: number): number {
+  let cost = 0;
+  for (const p of SMOOTH_PRIMES) while (n % p === 0) (cost += FACTOR_COST[p]), (n /= p);
+  return cost;
+}
+
+/** FFT-domain resampling by p/q (coprime, 7-smooth). */
+function resampleFft(x: Float32Array, p: number, q: number): Float32Array {
+  const n = x.length;
+  const outLen = Math.ceil((n * p) / q);
+  // Input-rate samples covered by the kernel (it spans KERNEL_LENGTH samples at the lower rate).
+  const kernelIn = Math.ceil(KERNEL_LENGTH * Math.max(1, q / p)) + 8;
+  // Padded length N = q·k with N and M = p·k even; choose the cheapest smooth k in a 25% window.
+  const kMin = Math.ceil((n + kernelIn) / q);
+  let best = 0, bestCost = Infinity;
+  for (let k = nextFastLength(kMin); k <= kMin * 1.25 + 8; k = nextFastLength(k + 1)) {
+    if ((q * k) % 2 || (p * k) % 2) continue;
+    const cost = q * k * fftCost(q * k) + p * k * fftCost(p * k);
+    if (cost < bestCost) (best = k), (bestCost = cost);
+  }
+  const N = q * best, M = p * best;
+  const spectrumIn = realFft(N);
+  const re = new Float64Array(Math.max(N, M) / 2 + 1), im = new Float64Array(Math.max(N, M) / 2 + 1);
+  const padded = new Float64Array(N);
+  padded.set(x);
+  spectrumIn.forward(padded, re, im);
+  // Bin j is at j·srIn/N Hz = j·srOut/M Hz; the lower Nyquist is min(N, M)/2 bins.
+  const half = Math.min(N, M) / 2;
+  const last = M / 2;
+  const scale = M / N;
+  for (let j = 0; j <= last; j++) {
+    const g = j < half ? scale * response(j / half) : 0;
+    re[j] *= g;
+    im[j] *= g;
+  }
+  const y = new Float64Array(M);
+  realFft(M).inverse(re.subarray(0, last + 1), im.subarray(0, last + 1), y);
+  const out = new Float32Array(outLen);
+  for (let i = 0; i < outLen; i++) out[i] = y[i];
+  return out;
+}
+
+/** Direct evaluation y[m] = Σ_k x[k]·g(m/ratio − k), g the kernel scaled to the input rate. */
+function resampleDirect(x: Float32Array, ratio: number): Float32Array {
+  const n = x.length;
+  const outLen = Math.ceil(n * ratio);
+  const table = kernelSamples();
+  // Kernel time unit is one lower-rate sample; in input samples that is max(1, 1/ratio).
+  const stretch = Math.min(1, ratio); // lower-rate samples per input sample
+  const gain = stretch;
+  const halfIn = KERNEL_LENGTH / 2 / stretch;
+  const step = stretch * OVERSAMPLE; // table points per input sample
+  const out = new Float32Array(outLen);
+  for (let m = 0; m < outLen; m++) {
+    const t = m / ratio;
+    const k0 = Math.max(0, Math.ceil(t - halfIn)), k1 = Math.min(n - 1, Math.floor(t + halfIn));
+    let sum = 0;
+    for (let k = k0; k <= k1; k++) {
+      const pos = Math.abs(t - k) * step;
+      const i = Math.floor(pos);
+      if (i + 1 >= table.length) continue;
+      sum += x[k] * (table[i] + (table[i + 1] - table[i]) * (pos - i));
+    }
+    out[m] = sum * gain;
+  }
+  return out;
+}
