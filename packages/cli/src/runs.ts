@@ -3,8 +3,9 @@
  * git commit, dataset hash, every stage's output hash and whether it ran (and why), metrics.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { expWhy } from '@ser/eval';
 import {
   STAGE_NAMES,
   executionsLog,
@@ -14,29 +15,10 @@ import {
   runsDir,
   stageDir,
   writeFileAtomic,
+  type RunRecord,
   type StageManifest,
   type StageName,
 } from '@ser/core';
-
-export interface StageRunRecord {
-  outputsHash: string;
-  ran: boolean;
-  reasons: string[];
-  wallMs: number;
-}
-
-export interface RunRecord {
-  id: string;
-  createdAt: string;
-  gitCommit: string | null;
-  backend: string | null;
-  params: Record<string, unknown>;
-  overrides: Record<string, unknown>;
-  dataset: { path: string; hash: string | null };
-  stages: Record<string, StageRunRecord>;
-  metrics: Record<string, unknown> | null;
-  metricsFile: string | null;
-}
 
 interface Execution {
   stage: StageName;
@@ -45,6 +27,9 @@ interface Execution {
   outputsHash: string;
   wallMs: number;
 }
+
+/** Where a run's model (train/) and report (eval/) are kept. */
+export const runDir = (root: string, id: string) => join(runsDir(root), id);
 
 export function listRuns(root: string): RunRecord[] {
   const dir = runsDir(root);
@@ -100,16 +85,6 @@ export async function recordRun(root: string, overrides = overridesFromEnv(), lo
     overrides,
     outputs: Object.fromEntries(STAGE_NAMES.map((s) => [s, manifests[s].outputsHash])),
   };
-  const same = previous && hashJson({ params: previous.params, overrides: previous.overrides, outputs: Object.fromEntries(Object.entries(previous.stages).map(([s, r]) => [s, r.outputsHash])) }) === hashJson(content);
-
-  for (const s of STAGE_NAMES) {
-    const r = stages[s];
-    log(`  ${s.padEnd(8)} ${r.ran ? `ran (${r.reasons.join('; ')}), ${(r.wallMs / 1000).toFixed(1)}s` : 'up to date (cache)'}`);
-  }
-  if (same && previous) {
-    log(`nothing changed since run ${previous.id}; no new record`);
-    return previous;
-  }
   const createdAt = new Date().toISOString();
   const record: RunRecord = {
     id: `${createdAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${hashJson(content).slice(0, 6)}`,
@@ -121,9 +96,24 @@ export async function recordRun(root: string, overrides = overridesFromEnv(), lo
     dataset: { path: String(manifests.ingest.summary.datasetPath), hash: manifests.ingest.inputs.dataset ?? null },
     stages,
     metrics: metricsFile && existsSync(metricsFile) ? (JSON.parse(readFileSync(metricsFile, 'utf8')) as Record<string, unknown>) : null,
-    metricsFile,
   };
-  mkdirSync(runsDir(root), { recursive: true });
+  log(expWhy(record));
+  const previousContent = previous && {
+    params: previous.params,
+    overrides: previous.overrides,
+    outputs: Object.fromEntries(Object.entries(previous.stages).map(([s, r]) => [s, r.outputsHash])),
+  };
+  if (previous && hashJson(previousContent) === hashJson(content)) {
+    log(`nothing changed since run ${previous.id}; no new record`);
+    return previous;
+  }
+  // The run's model and report are kept beside its record (small), so `ser predict --run` and
+  // old reports work after later runs replaced data/train and data/eval. The record is written last.
+  const dir = runDir(root, record.id);
+  for (const stage of ['train', 'eval'] as const) {
+    mkdirSync(join(dir, stage), { recursive: true });
+    for (const out of Object.values(manifests[stage].outputs)) copyFileSync(join(stageDir(root, stage), out.file), join(dir, stage, out.file));
+  }
   writeFileAtomic(join(runsDir(root), `${record.id}.json`), JSON.stringify(record, null, 2));
   log(`recorded run ${record.id}`);
   return record;

@@ -21,7 +21,6 @@ import {
   tableToIPC,
   vectorFromArray,
   type Data,
-  type DataType,
 } from 'apache-arrow';
 
 export const TENSOR_EXTENSION = 'arrow.fixed_shape_tensor';
@@ -67,19 +66,13 @@ function columnData(name: string, values: ColumnValues, rows: number): { field: 
     };
   }
   if (values.length !== rows) throw new Error(`column '${name}': ${values.length} values for ${rows} rows`);
-  let type: DataType;
-  let data: Data;
-  if (values instanceof Int32Array) {
-    type = new Int32();
-    data = makeData({ type, length: rows, nullCount: 0, data: values });
-  } else if (values instanceof Float64Array) {
-    type = new Float64();
-    data = makeData({ type, length: rows, nullCount: 0, data: values });
-  } else {
-    type = new Utf8();
-    data = vectorFromArray(values, new Utf8()).data[0];
-  }
-  return { field: new Field(name, type, false), data };
+  const data: Data =
+    values instanceof Int32Array
+      ? makeData({ type: new Int32(), length: rows, nullCount: 0, data: values })
+      : values instanceof Float64Array
+        ? makeData({ type: new Float64(), length: rows, nullCount: 0, data: values })
+        : vectorFromArray(values, new Utf8()).data[0];
+  return { field: new Field(name, data.type, false), data };
 }
 
 /** One record batch from named columns; all columns must have `rows` rows. */

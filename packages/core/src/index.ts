@@ -9,3 +9,4 @@ export * from './progress.ts';
 export * from './layout.ts';
 export * from './manifest.ts';
 export * from './pipeline.ts';
+export * from './run-record.ts';
