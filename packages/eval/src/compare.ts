@@ -3,7 +3,7 @@
  * `dvc metrics diff` and MLflow's run comparison: params as flat `stage.key.sub` columns, showing by
  * default only those that differ between the runs, next to the key metrics.
  */
-import { STAGE_NAMES } from '@ser/core';
+import { STAGE_NAMES, flatten } from '@ser/core';
 
 export interface StageRun {
   outputsHash: string;
@@ -21,7 +21,7 @@ export interface RunRecord {
   /** Resolved params per stage (nested). */
   params: Record<string, unknown>;
   overrides: Record<string, unknown>;
-  dataset: { path: string; hash: string };
+  dataset: { path: string; hash: string | null };
   stages: Record<string, StageRun>;
   /** metrics.json of the eval stage, or null when the run did not get that far. */
   metrics: unknown;
@@ -42,22 +42,12 @@ export interface ExpShowOptions {
   format?: TableFormat;
 }
 
-type Leaf = unknown;
-
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Nested objects → `a.b.c` keys; arrays and primitives are leaves. */
-export function flatten(value: unknown, prefix = ''): Record<string, Leaf> {
-  if (!isPlainObject(value)) return prefix ? { [prefix]: value } : {};
-  const out: Record<string, Leaf> = {};
-  for (const [k, v] of Object.entries(value)) Object.assign(out, flatten(v, prefix ? `${prefix}.${k}` : k));
-  return out;
-}
-
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-/** Param keys (stage order, then key order) whose values are not equal in every record. */
+/** Param keys (flattened `stage.key.sub`; arrays are leaves) (stage order, then key order) whose values are not equal in every record. */
 export function differingParams(records: readonly RunRecord[], allParams = false): string[] {
   const flat = records.map((r) => flatten(r.params));
   const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))];
@@ -158,7 +148,7 @@ export interface RunDiff {
   params: { key: string; a: unknown; b: unknown }[];
   /** `delta` = b − a; null when either run lacks the metric. */
   metrics: { key: string; a: number | null; b: number | null; delta: number | null }[];
-  dataset: { a: string; b: string } | null;
+  dataset: { a: string | null; b: string | null } | null;
   /** Stages whose outputs differ between the runs. */
   stages: string[];
 }
@@ -219,7 +209,10 @@ export function formatDiff(diff: RunDiff, format: TableFormat = 'table'): string
         )
       : 'params: identical',
   ];
-  if (diff.dataset) parts.push(`dataset changed: ${diff.dataset.a.slice(0, 12)} → ${diff.dataset.b.slice(0, 12)}`);
+  if (diff.dataset) {
+    const short = (h: string | null) => h?.slice(0, 12) ?? '(none)';
+    parts.push(`dataset changed: ${short(diff.dataset.a)} → ${short(diff.dataset.b)}`);
+  }
   if (diff.stages.length) parts.push(`stage outputs differ: ${diff.stages.join(', ')}`);
   parts.push(
     diff.metrics.length

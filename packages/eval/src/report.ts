@@ -3,7 +3,7 @@
  * Figures are embedded as base64 `data:image/svg+xml` images: no external URL, and each SVG keeps
  * its own id namespace (Vega's clip-path ids would collide if several SVGs were inlined).
  */
-import { flatten } from './compare.ts';
+import { flatten } from '@ser/core';
 import type { EvalMetrics, SplitMetrics } from './metrics.ts';
 
 export interface ReportInput {

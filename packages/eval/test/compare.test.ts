@@ -1,6 +1,6 @@
 import { STAGE_NAMES, stageParams } from '@ser/core';
 import { describe, expect, it } from 'vitest';
-import { differingParams, expDiff, expShow, expWhy, flatten, formatDiff, type RunRecord } from '../src/compare.ts';
+import { differingParams, expDiff, expShow, expWhy, formatDiff, type RunRecord } from '../src/compare.ts';
 
 const split = (macroF1: number, accuracy: number, balancedAccuracy: number) => ({
   count: 120,
@@ -38,11 +38,7 @@ function record(id: string, createdAt: string, learningRate: number, testF1: num
 const a = record('run-a', '2026-11-27T07:00:00.000Z', 0.001, 0.5, 0.6);
 const b = record('run-b', '2026-11-27T08:00:00.000Z', 0.0005, 0.62, 0.58);
 
-describe('flatten / differingParams', () => {
-  it('flattens nested params to dotted keys, arrays as leaves', () => {
-    expect(flatten({ train: { filters: [32, 64], noise: { count: 1 } } })).toEqual({ 'train.filters': [32, 64], 'train.noise.count': 1 });
-  });
-
+describe('differingParams', () => {
   it('finds only train.learningRate differing; all params in stage order with allParams', () => {
     expect(differingParams([a, b])).toEqual(['train.learningRate']);
     const all = differingParams([a, b], true);

@@ -1,0 +1,186 @@
+/**
+ * The `eval` stage: run the trained model on the val and test recordings (original clips, not
+ * augmented variants), write metrics.json, the figures (SVG + PNG) and a self-contained report.html.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  CLASSES_METADATA,
+  OUTPUTS,
+  STAGE_NAMES,
+  readNumbers,
+  readStrings,
+  readTensor,
+  stageParams,
+  type Backend,
+  type EvalParams,
+  type StageContext,
+  type StageDefinition,
+} from '@ser/core';
+import type { TopLevelSpec } from 'vega-lite';
+import { confusionMatrixSpec, learningCurvesSpec, parseHistory, renderFigure } from './figures.ts';
+import { argmaxRows, splitMetrics, type EvalMetrics, type SplitMetrics } from './metrics.ts';
+import { describeProtocol } from './protocol.ts';
+import { renderReport } from './report.ts';
+
+/** A trained model ready to score clips: probabilities row-major [count, classes.length]. */
+export interface LoadedModel {
+  classes: string[];
+  backend: string;
+  predict(logmel: Float32Array, count: number, shape: [number, number]): Promise<Float32Array>;
+}
+
+export type ModelLoader = (modelDir: string, backend: Backend) => Promise<LoadedModel>;
+
+/** @ser/model, imported on first use so that tfjs only loads when a model is actually run. */
+export const loadModel: ModelLoader = async (modelDir, backend) => {
+  const model = await import('@ser/model');
+  const chosen: unknown = await model.initBackend(backend);
+  const { model: net, standardization, classes } = await model.loadTrainedModel(modelDir);
+  return {
+    classes,
+    backend: typeof chosen === 'string' ? chosen : backend,
+    predict: async (logmel, count, shape) => model.predictProbabilities(net, standardization, logmel, count, shape),
+  };
+};
+
+/** Clips per predict call: bounds the conv activations held at once (32 × 128 × 128 × 32 floats ≈ 64 MB). */
+const PREDICT_BATCH = 32;
+
+async function predictAll(model: LoadedModel, tensors: Float32Array, rows: number[], shape: [number, number]): Promise<Int32Array> {
+  const size = shape[0] * shape[1];
+  const predicted = new Int32Array(rows.length);
+  for (let start = 0; start < rows.length; start += PREDICT_BATCH) {
+    const batch = rows.slice(start, start + PREDICT_BATCH);
+    const input = new Float32Array(batch.length * size);
+    batch.forEach((r, i) => input.set(tensors.subarray(r * size, (r + 1) * size), i * size));
+    predicted.set(argmaxRows(await model.predict(input, batch.length, shape), model.classes.length), start);
+  }
+  return predicted;
+}
+
+function classesOf(metadata: Map<string, string>, where: string): string[] {
+  const raw = metadata.get(CLASSES_METADATA);
+  if (!raw) throw new Error(`${where}: no '${CLASSES_METADATA}' schema metadata (rerun the split stage)`);
+  return JSON.parse(raw) as string[];
+}
+
+const EVALUATED = ['val', 'test'] as const;
+
+async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader): Promise<void> {
+  const assignment = await ctx.readTable('split', OUTPUTS.split.assignment);
+  const classes = classesOf(assignment.schema.metadata, 'split/assignment');
+  const splitOf = readStrings(assignment, 'split');
+  const tableOf = readStrings(assignment, 'table');
+  const rowOf = readNumbers(assignment, 'row');
+  const labelOf = readNumbers(assignment, 'label_index');
+  const sourceOf = readStrings(assignment, 'source');
+
+  const recordings = await ctx.readTable('ingest', OUTPUTS.ingest.recordings);
+  const recordingIds = readStrings(recordings, 'id');
+  const speakers = readStrings(recordings, 'speaker');
+  const genders = readStrings(recordings, 'gender');
+  const recordingIndex = new Map(recordingIds.map((id, i) => [id, i]));
+  const recordingOf = (source: string) => {
+    const i = recordingIndex.get(source);
+    if (i === undefined) throw new Error(`split/assignment: source '${source}' is not in ingest/recordings`);
+    return i;
+  };
+
+  const mel = readTensor(await ctx.readTable('mel', OUTPUTS.mel.tensors), 'logmel');
+  if (mel.shape.length !== 2) throw new Error(`mel/tensors: logmel has shape [${mel.shape}], expected [nMels, frames]`);
+  const shape = mel.shape as [number, number];
+
+  const modelDir = dirname(await ctx.inputPath('train', OUTPUTS.train.model));
+  await ctx.inputPath('train', OUTPUTS.train.weights); // hash-verifies the weights before the model reads them
+  const model = await load(modelDir, ctx.params.backend);
+  if (JSON.stringify(model.classes) !== JSON.stringify(classes))
+    throw new Error(`train/model classes [${model.classes}] differ from split/assignment classes [${classes}]; rerun train`);
+
+  // Evaluate original recordings only: augmented variants of val/test clips would count a clip several times.
+  const rowsIn = (split: string) => splitOf.flatMap((s, i) => (s === split && tableOf[i] === 'mel' ? [i] : []));
+  const speakersIn = (split: string) => splitOf.flatMap((s, i) => (s === split ? [speakers[recordingOf(sourceOf[i])]] : []));
+  const results: Record<(typeof EVALUATED)[number], SplitMetrics | null> = { val: null, test: null };
+  for (const split of EVALUATED) {
+    const rows = rowsIn(split);
+    if (rows.length === 0) {
+      ctx.log(`eval: the ${split} split is empty; no ${split} metrics`);
+      continue;
+    }
+    const predicted = await predictAll(model, mel.data, rows.map((i) => rowOf[i]), shape);
+    const recs = rows.map((i) => recordingOf(sourceOf[i]));
+    results[split] = splitMetrics(
+      rows.map((i) => labelOf[i]),
+      predicted,
+      classes,
+      recs.map((r) => genders[r]),
+      recs.map((r) => speakers[r]),
+    );
+  }
+
+  const protocol = describeProtocol(stageParams('split', ctx.upstream('split').params), {
+    train: speakersIn('train'),
+    val: speakersIn('val'),
+    test: speakersIn('test'),
+  });
+  const metrics: EvalMetrics = { classes, backend: model.backend, protocol, ...results };
+  await ctx.writeFile(OUTPUTS.eval.metrics, new TextEncoder().encode(JSON.stringify(metrics, null, 2)), 'metrics.json');
+
+  const historyPath = await ctx.inputPath('train', OUTPUTS.train.history);
+  const history = parseHistory(JSON.parse(await readFile(historyPath, 'utf8')), historyPath);
+  const specs: { name: string; title: string; spec: TopLevelSpec }[] = [
+    { name: 'learning-curves', title: 'Learning curves', spec: learningCurvesSpec(history) },
+  ];
+  for (const split of EVALUATED) {
+    const m = results[split];
+    if (!m) continue;
+    for (const normalize of [false, true]) {
+      const kind = normalize ? 'normalised' : 'counts';
+      specs.push({
+        name: `confusion-${split}-${kind}`,
+        title: `Confusion matrix, ${split} (${kind})`,
+        spec: confusionMatrixSpec(m.confusionMatrix, classes, { normalize, title: `Confusion matrix, ${split}` }),
+      });
+    }
+  }
+  const figures = [];
+  for (const { name, title, spec } of specs) {
+    const { svg, png } = await renderFigure(spec);
+    await ctx.writeFile(`${name}.svg`, new TextEncoder().encode(svg), `${name}.svg`);
+    await ctx.writeFile(`${name}.png`, png, `${name}.png`);
+    figures.push({ title, svg });
+  }
+
+  const upstream = STAGE_NAMES.filter((s) => s !== 'eval').map((s) => ({ stage: s, manifest: ctx.upstream(s) }));
+  const html = renderReport({
+    title: `Speech emotion recognition: evaluation (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+    metrics,
+    figures,
+    params: { ...Object.fromEntries(upstream.map((u) => [u.stage, u.manifest.params])), eval: ctx.params },
+    hashes: [
+      { label: `dataset (${ctx.dataset.path})`, value: ctx.upstream('ingest').inputs?.dataset ?? '(none)' },
+      ...upstream.flatMap((u) => [
+        { label: `${u.stage} code`, value: u.manifest.codeHash ?? '(unknown)' },
+        { label: `${u.stage} outputs`, value: u.manifest.outputsHash ?? '(unknown)' },
+      ]),
+    ],
+  });
+  await ctx.writeFile(OUTPUTS.eval.report, new TextEncoder().encode(html), 'report.html');
+
+  for (const split of EVALUATED) {
+    const m = results[split];
+    if (m) ctx.summary[split] = { count: m.count, accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, macroF1: m.macroF1 };
+  }
+  ctx.summary.backend = model.backend;
+  ctx.summary.protocol = protocol.description;
+  const test = results.test;
+  if (test) ctx.log(`eval: test macro-F1 ${test.macroF1.toFixed(4)}, accuracy ${test.accuracy.toFixed(4)}, UAR ${test.balancedAccuracy.toFixed(4)} (${protocol.groupBy} split)`);
+}
+
+/** The eval stage with a given model loader (tests pass a stub; the pipeline uses @ser/model). */
+export const evalStage = (load: ModelLoader = loadModel): StageDefinition<EvalParams> => ({
+  name: 'eval',
+  run: (ctx) => runEval(ctx, load),
+});
+
+export const stages: StageDefinition[] = [evalStage()];

@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLASSES_METADATA, EMOTIONS, STAGE_NAMES, buildTable, stageParams, type StageName } from '@ser/core';
+import { memoryStageContext } from '@ser/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { EvalMetrics } from '../src/metrics.ts';
+import { evalStage, type ModelLoader } from '../src/stages.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ser-eval-stage-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const shape: [number, number] = [4, 3];
+const size = shape[0] * shape[1];
+// recordings r1..r8, speakers 01..04 twice (odd = male); mel row i = recording i
+const ids = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8'];
+const speakers = ['01', '02', '03', '04', '01', '02', '03', '04'];
+const labels = [0, 1, 0, 1, 4, 4, 3, 3];
+// The stub model "predicts" the class written in a clip's first value.
+const predictedClass = [0, 1, 0, 0, 4, 3, 3, 3];
+
+function upstream() {
+  const recordings = buildTable(8, {
+    id: ids,
+    speaker: speakers,
+    gender: speakers.map((s) => (Number(s) % 2 ? 'male' : 'female')),
+  });
+  const logmel = new Float32Array(8 * size);
+  predictedClass.forEach((c, i) => (logmel[i * size] = c));
+  const tensors = buildTable(8, { id: ids, logmel: { data: logmel, shape } });
+  // train r1 r2 (+ an augmented variant), val r3 r4, test r5..r8 plus an augmented test row that must be ignored
+  const rows = [
+    ['r1', 'train', 'mel', 0], ['r2', 'train', 'mel', 1], ['r1', 'train', 'augment', 0],
+    ['r3', 'val', 'mel', 2], ['r4', 'val', 'mel', 3],
+    ['r5', 'test', 'mel', 4], ['r6', 'test', 'mel', 5], ['r7', 'test', 'mel', 6], ['r8', 'test', 'mel', 7], ['r8', 'test', 'augment', 99],
+  ] as const;
+  const assignment = buildTable(
+    rows.length,
+    {
+      id: rows.map((r) => `${r[0]}${r[2] === 'augment' ? '#noise1' : ''}`),
+      source: rows.map((r) => r[0]),
+      split: rows.map((r) => r[1]),
+      table: rows.map((r) => r[2]),
+      row: Int32Array.from(rows, (r) => r[3]),
+      label_index: Int32Array.from(rows, (r) => labels[ids.indexOf(r[0])]),
+    },
+    { [CLASSES_METADATA]: JSON.stringify(EMOTIONS) },
+  );
+  const history = { loss: [2, 1.5], acc: [0.3, 0.5], val_loss: [2.1, 1.9], val_acc: [0.25, 0.5], bestEpoch: 2, backend: 'cpu' };
+  writeFileSync(join(dir, 'model.json'), '{}');
+  writeFileSync(join(dir, 'weights.bin'), '');
+  writeFileSync(join(dir, 'history.json'), JSON.stringify(history));
+  const params = (s: StageName) => stageParams(s, {});
+  const up: Parameters<typeof memoryStageContext>[0]['upstream'] = Object.fromEntries(STAGE_NAMES.map((s) => [s, { params: params(s) }]));
+  up.ingest!.tables = { recordings };
+  up.mel!.tables = { tensors };
+  up.split!.tables = { assignment };
+  up.train!.paths = { model: join(dir, 'model.json'), weights: join(dir, 'weights.bin'), history: join(dir, 'history.json') };
+  return up;
+}
+
+const stubLoader =
+  (classes: string[] = [...EMOTIONS]): ModelLoader =>
+  async (modelDir) => {
+    expect(modelDir).toBe(dir);
+    return {
+      classes,
+      backend: 'stub',
+      predict: async (logmel, count, s) => {
+        expect(s).toEqual(shape);
+        const p = new Float32Array(count * classes.length);
+        for (let i = 0; i < count; i++) p[i * classes.length + logmel[i * size]] = 1;
+        return p;
+      },
+    };
+  };
+
+describe('eval stage', () => {
+  it('scores val and test recordings (not augmented rows) and writes metrics, figures and report', async () => {
+    const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', {}), upstream: upstream() });
+    await evalStage(stubLoader()).run(mem.ctx);
+    expect(Object.keys(mem.files).sort()).toEqual(
+      [
+        'confusion-test-counts.png', 'confusion-test-counts.svg', 'confusion-test-normalised.png', 'confusion-test-normalised.svg',
+        'confusion-val-counts.png', 'confusion-val-counts.svg', 'confusion-val-normalised.png', 'confusion-val-normalised.svg',
+        'learning-curves.png', 'learning-curves.svg', 'metrics', 'report',
+      ].sort(),
+    );
+    const m = JSON.parse(new TextDecoder().decode(mem.files.metrics)) as EvalMetrics;
+    expect(m.backend).toBe('stub');
+    // test: angry r5->angry, r6->sad; sad r7, r8 -> sad. angry P 1 R 1/2 F1 2/3; sad P 2/3 R 1 F1 4/5
+    expect(m.test!.count).toBe(4);
+    expect(m.test!.accuracy).toBeCloseTo(3 / 4, 12);
+    expect(m.test!.macroF1).toBeCloseTo((2 / 3 + 4 / 5) / 2, 12);
+    expect(m.test!.confusionMatrix[4][3]).toBe(1);
+    // male (01, 03): both right -> 1; female (02, 04): angry F1 0, sad F1 2/3 -> 1/3
+    expect(m.test!.byGender.male.macroF1).toBeCloseTo(1, 12);
+    expect(m.test!.byGender.female.macroF1).toBeCloseTo(1 / 3, 12);
+    expect(m.val!.accuracy).toBeCloseTo(1 / 2, 12);
+    expect(m.test!.speakers).toEqual(['01', '02', '03', '04']);
+    expect(m.protocol.groupBy).toBe('recording');
+    expect(m.protocol.speakersSharedWithTrain).toEqual({ val: 0, test: 2 });
+    expect(m.protocol.description).toContain('random stratified split of recordings (seed 42, train/val/test 0.8/0.1/0.1)');
+    const html = new TextDecoder().decode(mem.files.report);
+    expect(html.match(/<img /g)).toHaveLength(5);
+    expect(html).toContain('train.learningRate');
+    expect(mem.ctx.summary.test).toEqual({ count: 4, accuracy: 0.75, balancedAccuracy: 0.75, macroF1: m.test!.macroF1 });
+  });
+
+  it('refuses a model trained on other classes', async () => {
+    const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', {}), upstream: upstream() });
+    await expect(evalStage(stubLoader(['a', 'b'])).run(mem.ctx)).rejects.toThrow(/train\/model classes \[a,b\] differ from split\/assignment classes/);
+  });
+});
