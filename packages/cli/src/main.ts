@@ -2,9 +2,10 @@
  * `ser`: the command line. Each command loads only what it needs, so `ser key` (run by Nx for
  * every stage's cache key) stays fast.
  */
+import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { STAGE_NAMES, type StageName } from '@ser/core/params';
+import { STAGE_NAMES, type Backend, type StageName } from '@ser/core/params';
 import { findRoot } from '@ser/core/layout';
 import { overridesFromEnv, parseOverride } from '@ser/core/pipeline';
 
@@ -75,6 +76,67 @@ export function buildCli(argv: string[]) {
       async (a) => {
         const { importRavdess } = await import('./data.ts');
         await importRavdess(findRoot(), a.from, a.to);
+      },
+    )
+    .command(
+      'features <input>',
+      'log-Mel features of one WAV file, exactly as the trim and mel stages compute them',
+      (y) =>
+        y
+          .positional('input', { type: 'string', demandOption: true })
+          .option('out', { type: 'string', demandOption: true, describe: 'output Arrow file' })
+          .option('raw', { type: 'boolean', default: false, describe: 'all frames ([nMels, T]) instead of mel.frames' })
+          .option('set', setOption),
+      async (a) => {
+        const { writeFeatures } = await import('./features.ts');
+        writeFeatures(findRoot(), a.input, a.out, a.raw, Object.fromEntries(a.set.map(parseOverride)));
+      },
+    )
+    .command(
+      'bench <what>',
+      'benchmarks, printed as JSON: features (decode+resample+trim+mel), augment, train',
+      (y) =>
+        y
+          .positional('what', { choices: ['features', 'augment', 'train'] as const, demandOption: true })
+          .option('dir', { type: 'string', describe: 'RAVDESS folder (features, augment); default dataset.path' })
+          .option('limit', { type: 'number', describe: 'at most this many files' })
+          .option('batches', { type: 'number', default: 10, describe: 'train: batches of 32 to time' })
+          .option('backend', { type: 'string', choices: ['auto', 'node', 'wasm', 'cpu'] as const, default: 'wasm' })
+          .option('json', { type: 'boolean', default: true, describe: 'JSON output (the only format)' }),
+      async (a) => {
+        const { runBench } = await import('./bench.ts');
+        console.log(JSON.stringify(await runBench(findRoot(), { ...a, backend: a.backend as Backend }), null, 2));
+      },
+    )
+    .command(
+      'predict <files..>',
+      "the emotion of WAV files (any sample rate or channel count), with a recorded run's model",
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true })
+          .option('run', { type: 'string', describe: 'run id (or unique prefix); default: the latest' })
+          .option('backend', { type: 'string', choices: ['auto', 'node', 'wasm', 'cpu'] as const, describe: "default: the run's eval backend" })
+          .option('json', { type: 'boolean', default: false }),
+      async (a) => {
+        const { predict, formatPrediction } = await import('./predict.ts');
+        const result = await predict(findRoot(), a.files, { run: a.run, backend: a.backend });
+        if (a.json) console.log(JSON.stringify(result, null, 2));
+        else for (const p of result.predictions) p.error ? console.error(`error: ${p.error}`) : console.log(formatPrediction(p as Parameters<typeof formatPrediction>[0]));
+        if (result.predictions.some((p) => p.error)) process.exitCode = 1;
+      },
+    )
+    .command(
+      'eda',
+      "PNG comparing two emotions' log-Mel spectrograms (examples, class means, difference), from the mel stage",
+      (y) =>
+        y
+          .option('out', { type: 'string', default: 'data/eda/angry-vs-sad.png' })
+          .option('a', { type: 'string', default: 'angry', describe: 'first class' })
+          .option('b', { type: 'string', default: 'sad', describe: 'second class' }),
+      async (a) => {
+        const { writeEda } = await import('./eda.ts');
+        const root = findRoot();
+        await writeEda(root, resolve(root, a.out), a.a, a.b);
       },
     )
     .command('exp', 'compare recorded runs', (y) =>

@@ -69,7 +69,7 @@ function executionsSince(root: string, since: string | null): Execution[] {
 
 /** Record the current outputs as a run; an unchanged pipeline does not make a second identical record. */
 export async function recordRun(root: string, overrides = overridesFromEnv(), log = (m: string) => console.log(m)): Promise<RunRecord> {
-  const manifests = Object.fromEntries(STAGE_NAMES.map((s) => [s, requireManifest(root, s, 'eval')])) as Record<StageName, StageManifest>;
+  const manifests = Object.fromEntries(STAGE_NAMES.map((s) => [s, requireManifest(root, s, 'ser record')])) as Record<StageName, StageManifest>;
   const previous = listRuns(root).at(-1) ?? null;
   const executed = executionsSince(root, previous?.createdAt ?? null);
   const stages = Object.fromEntries(

@@ -5,6 +5,7 @@ import { canonicalJson, hashFiles, hashJson, listFiles, sha256File } from './has
 import { manifestPath, packageClosure, packageDir, stageDir, stagePackage } from './layout.ts';
 import type { StageName } from './params.ts';
 import type { OutputRecord, StageManifest } from './stage.ts';
+import { readVerified } from './store.ts';
 
 export function readManifest(root: string, stage: StageName): StageManifest | null {
   const path = manifestPath(root, stage);
@@ -17,10 +18,19 @@ export function readManifest(root: string, stage: StageName): StageManifest | nu
 }
 
 /** The manifest of an upstream stage, which must have completed. */
-export function requireManifest(root: string, stage: StageName, wantedBy: StageName): StageManifest {
+export function requireManifest(root: string, stage: StageName, wantedBy: string): StageManifest {
   const m = readManifest(root, stage);
-  if (!m) throw new Error(`stage '${wantedBy}' needs the outputs of '${stage}', which has not run (no ${manifestPath(root, stage)}); run \`npx nx run pipeline:${stage}\``);
+  if (!m) throw new Error(`'${wantedBy}' needs the outputs of '${stage}', which has not run (no ${manifestPath(root, stage)}); run \`npx nx run pipeline:${stage}\``);
   return m;
+}
+
+/** One output of a completed stage, read and verified against its manifest hash. */
+export async function readStageOutput(root: string, stage: StageName, output: string, wantedBy: string): Promise<{ path: string; bytes: Uint8Array }> {
+  const m = requireManifest(root, stage, wantedBy);
+  const out = m.outputs[output];
+  if (!out) throw new Error(`stage '${stage}' has no output '${output}' (it has: ${Object.keys(m.outputs).join(', ')})`);
+  const path = join(stageDir(root, stage), out.file);
+  return { path, bytes: await readVerified(path, out.sha256) };
 }
 
 export const outputsHashOf = (outputs: Record<string, OutputRecord>) =>

@@ -11,17 +11,17 @@ import { tableFromBytes, tableToBytes } from './arrow.ts';
 import { sha256 } from './hash.ts';
 import { executionsLog, OUTPUTS_HASH_FILE, MANIFEST_FILE, PIPELINE_FILE, stageDir, stagingDir, runsDir } from './layout.ts';
 import { loadStageDefinition } from './stage-loader.ts';
-import { checkOutputs, codeHash, explainRun, outputsHashOf, readManifest, requireManifest } from './manifest.ts';
+import { checkOutputs, codeHash, explainRun, outputsHashOf, readManifest, readStageOutput, requireManifest } from './manifest.ts';
 import type { StageName } from './params.ts';
 import { loadPipeline, overridesFor, type Pipeline } from './pipeline.ts';
 import { createProgress } from './progress.ts';
 import type { Failure, OutputRecord, StageContext, StageDefinition, StageManifest } from './stage.ts';
-import { readVerified, writeFileAtomic } from './store.ts';
+import { writeFileAtomic } from './store.ts';
 
 /** Inputs a stage keys on: upstream output hashes, plus the dataset fingerprint for stages that read it. */
 export async function stageInputs(root: string, pipeline: Pipeline, stage: StageName, def: StageDefinition): Promise<Record<string, string>> {
   const inputs: Record<string, string> = {};
-  for (const dep of pipeline.stages[stage].deps) inputs[dep] = requireManifest(root, dep, stage).outputsHash;
+  for (const dep of pipeline.stages[stage].deps) inputs[dep] = requireManifest(root, dep, `stage '${stage}'`).outputsHash;
   if (def.datasetFingerprint) inputs.dataset = await def.datasetFingerprint(pipeline.dataset, root);
   return inputs;
 }
@@ -55,11 +55,7 @@ export async function runStage(
 
   const upstreamPath = async (dep: StageName, output: string) => {
     if (!decl.deps.includes(dep)) throw new Error(`stage '${stage}' reads '${dep}' but pipeline.yaml does not list it in stages.${stage}.deps`);
-    const m = requireManifest(root, dep, stage);
-    const out = m.outputs[output];
-    if (!out) throw new Error(`stage '${dep}' has no output '${output}' (it has: ${Object.keys(m.outputs).join(', ')})`);
-    const path = join(stageDir(root, dep), out.file);
-    return { path, bytes: await readVerified(path, out.sha256) };
+    return readStageOutput(root, dep, output, `stage '${stage}'`);
   };
   const record = (output: string, file: string, bytes: Uint8Array, rows?: number): OutputRecord => {
     if (outputs[output]) throw new Error(`stage '${stage}' wrote output '${output}' twice`);
@@ -72,7 +68,7 @@ export async function runStage(
     params: decl.params,
     dataset: pipeline.dataset,
     root,
-    upstream: (dep) => requireManifest(root, dep, stage),
+    upstream: (dep) => requireManifest(root, dep, `stage '${stage}'`),
     readTable(dep, output) {
       const key = `${dep}/${output}`;
       if (!upstreamTables.has(key)) upstreamTables.set(key, upstreamPath(dep, output).then(({ bytes }) => tableFromBytes(bytes)));
