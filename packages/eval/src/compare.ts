@@ -3,29 +3,7 @@
  * `dvc metrics diff` and MLflow's run comparison: params as flat `stage.key.sub` columns, showing by
  * default only those that differ between the runs, next to the key metrics.
  */
-import { STAGE_NAMES, flatten } from '@ser/core';
-
-export interface StageRun {
-  outputsHash: string;
-  ran: boolean;
-  /** Why it ran (which input, param or code changed), from the stage manifest. */
-  reasons: string[];
-  wallMs: number;
-}
-
-export interface RunRecord {
-  id: string;
-  createdAt: string;
-  gitCommit: string | null;
-  backend: string | null;
-  /** Resolved params per stage (nested). */
-  params: Record<string, unknown>;
-  overrides: Record<string, unknown>;
-  dataset: { path: string; hash: string | null };
-  stages: Record<string, StageRun>;
-  /** metrics.json of the eval stage, or null when the run did not get that far. */
-  metrics: unknown;
-}
+import { STAGE_NAMES, flatten, type RunRecord } from '@ser/core';
 
 /** Shown by default; paths into metrics.json. */
 export const KEY_METRICS = ['test.macroF1', 'test.accuracy', 'test.balancedAccuracy', 'val.macroF1'] as const;

@@ -1,6 +1,6 @@
-import { STAGE_NAMES, stageParams } from '@ser/core';
+import { STAGE_NAMES, stageParams, type RunRecord } from '@ser/core';
 import { describe, expect, it } from 'vitest';
-import { differingParams, expDiff, expShow, expWhy, formatDiff, type RunRecord } from '../src/compare.ts';
+import { differingParams, expDiff, expShow, expWhy, formatDiff } from '../src/compare.ts';
 
 const split = (macroF1: number, accuracy: number, balancedAccuracy: number) => ({
   count: 120,
