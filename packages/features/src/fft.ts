@@ -81,7 +81,7 @@ function buildComplexFft(n: number): ComplexFft {
   const tIm = new Float64Array(maxRadix);
 
   function forward(re: Float64Array, im: Float64Array) {
-    let xr = re, xi = im, yr = bRe, yi = bIm;
+    let xr: Float64Array = re, xi: Float64Array = im, yr: Float64Array = bRe, yi: Float64Array = bIm;
     for (const st of stages) {
       runStage(st, xr, xi, yr, yi, tRe, tIm);
       [xr, yr] = [yr, xr];

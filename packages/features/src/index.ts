@@ -3,3 +3,4 @@ export * from './fft.ts';
 export * from './resample.ts';
 export * from './trim.ts';
 export * from './mel.ts';
+export * from './extract.ts';

@@ -1,0 +1,86 @@
+/**
+ * The whole feature pipeline for one clip, as the original project ran it with librosa 0.10:
+ * load(path) (mono, resampled to 22050 Hz with soxr HQ) -> effects.trim(top_db=25) ->
+ * melspectrogram + power_to_db(ref=np.max) -> 128 frames. Used by the trim and mel stages,
+ * the one-file command and prediction.
+ */
+import { buildTable, type MelParams, type TrimParams } from '@ser/core';
+import { fixFrames, logMelSpectrogram } from './mel.ts';
+import { resample } from './resample.ts';
+import { trimSilence } from './trim.ts';
+import { decodeWav } from './wav.ts';
+
+/** A clip that has no sound above the trim floor: reported and excluded, not crashed on. */
+export class SilentClipError extends Error {
+  constructor(readonly file: string) {
+    super(`${file}: all-silent clip (no frame RMS above 1e-5), nothing to trim to`);
+    this.name = 'SilentClipError';
+  }
+}
+
+/** Decoded, resampled and trimmed audio of one clip (one row of the trim stage's `audio` table). */
+export interface TrimmedClip {
+  sourceRate: number;
+  sourceChannels: number;
+  /** Trim interval [trimStart, trimEnd) in samples at the target rate. */
+  trimStart: number;
+  trimEnd: number;
+  /** The trimmed signal at `TrimParams.sampleRate`. */
+  audio: Float32Array;
+}
+
+/** bytes -> decode -> mono -> resample -> trim. Throws WavError / SilentClipError naming `name`. */
+export function loadTrimmed(bytes: Uint8Array, name: string, params: TrimParams): TrimmedClip {
+  const wav = decodeWav(bytes, name);
+  const y = resample(wav.samples, wav.sampleRate, params.sampleRate);
+  const interval = trimSilence(y, params);
+  if (!interval) throw new SilentClipError(name);
+  return {
+    sourceRate: wav.sampleRate,
+    sourceChannels: wav.channels,
+    trimStart: interval.start,
+    trimEnd: interval.end,
+    audio: y.slice(interval.start, interval.end),
+  };
+}
+
+/** Log-Mel [nMels][frames] of trimmed audio, unpadded, with librosa's settings from `params`. */
+export function clipLogMel(audio: Float32Array, sampleRate: number, params: MelParams): { logmel: Float32Array; frames: number } {
+  return logMelSpectrogram(audio, { sampleRate, ...params });
+}
+
+/** The model input: log-Mel fixed to `params.frames` frames (pad value null = the floor, -topDb). */
+export function clipTensor(audio: Float32Array, sampleRate: number, params: MelParams): { logmel: Float32Array; frames: number } {
+  const { logmel, frames } = clipLogMel(audio, sampleRate, params);
+  return { logmel: fixFrames(logmel, params.nMels, frames, params.frames, params.padValue ?? -params.topDb), frames };
+}
+
+/** One clip's features: the row of the one-file command (`ser features IN.wav`). */
+export interface FeatureRow extends Omit<TrimmedClip, 'audio'> {
+  id: string;
+  /** Real frames before padding/truncation. */
+  frames: number;
+  /** [nMels, T]: T = frames when raw, else params.frames. */
+  shape: [number, number];
+  logmel: Float32Array;
+}
+
+/** WAV bytes -> features. `raw` keeps all frames instead of fixing them to `mel.frames`. */
+export function extractFeatures(bytes: Uint8Array, name: string, trim: TrimParams, mel: MelParams, raw = false): FeatureRow {
+  const { audio, ...clip } = loadTrimmed(bytes, name, trim);
+  const { logmel, frames } = (raw ? clipLogMel : clipTensor)(audio, trim.sampleRate, mel);
+  return { id: name, ...clip, frames, shape: [mel.nMels, raw ? frames : mel.frames], logmel };
+}
+
+/** The one-row Arrow table of `extractFeatures` (columns as the mel stage's, plus trim and source info). */
+export function featureTable(row: FeatureRow): ReturnType<typeof buildTable> {
+  return buildTable(1, {
+    id: [row.id],
+    source_rate: Int32Array.of(row.sourceRate),
+    source_channels: Int32Array.of(row.sourceChannels),
+    trim_start: Int32Array.of(row.trimStart),
+    trim_end: Int32Array.of(row.trimEnd),
+    frames: Int32Array.of(row.frames),
+    logmel: { data: row.logmel, shape: row.shape },
+  });
+}
