@@ -77,8 +77,10 @@ export function decodeWav(bytes: Uint8Array, name: string): DecodedWav {
   };
   if (bytes.length === 0) fail('empty file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const notWav = () => fail('not a WAV file (no RIFF/WAVE header)');
+  if (bytes.length >= 4 && fourcc(view, 0) !== 'RIFF') notWav();
   if (bytes.length < 12) fail(`truncated header (${bytes.length} bytes)`);
-  if (fourcc(view, 0) !== 'RIFF' || fourcc(view, 8) !== 'WAVE') fail('not a WAV file (no RIFF/WAVE header)');
+  if (fourcc(view, 8) !== 'WAVE') notWav();
   let format: Format | null = null;
   let at = 12;
   while (at + 8 <= bytes.length) {

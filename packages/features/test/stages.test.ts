@@ -1,0 +1,118 @@
+/** The trim and mel stages on a fake StageContext: good clips go through, bad ones are failed and listed. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  buildTable,
+  readNumbers,
+  readRagged,
+  readStrings,
+  readTensor,
+  stageParams,
+  type Failure,
+  type StageContext,
+  type StageManifest,
+  type StageName,
+} from '@ser/core';
+import { stages } from '../src/stages.ts';
+import { clipTensor, loadTrimmed } from '../src/extract.ts';
+import { makeWav } from './helpers.ts';
+
+type Table = ReturnType<typeof buildTable>;
+
+function fakeContext<P>(stage: StageName, params: P, tables: Map<string, Table>, upstreamParams: Record<string, unknown> = {}) {
+  const failures: Failure[] = [];
+  const ctx: StageContext<P> = {
+    stage,
+    params,
+    dataset: { path: 'unused', format: 'ravdess', actors: [] },
+    root: tmpdir(),
+    upstream: (s) => ({ params: upstreamParams[s] }) as StageManifest,
+    readTable: async (s, output) => {
+      const t = tables.get(`${s}/${output}`);
+      if (!t) throw new Error(`no table ${s}/${output}`);
+      return t;
+    },
+    inputPath: async () => {
+      throw new Error('not used');
+    },
+    writeTable: async (output, table) => {
+      tables.set(`${stage}/${output}`, table);
+      return { file: `${output}.arrow`, sha256: '', bytes: 0, rows: table.numRows };
+    },
+    writeFile: async () => {
+      throw new Error('not used');
+    },
+    fail: (item, reason) => failures.push({ item, reason }),
+    log: () => {},
+    progress: () => ({ tick: () => {}, done: () => {} }),
+    summary: {},
+  };
+  return { ctx, failures };
+}
+
+/** A 1 s clip: 0.3 s silence, 0.4 s of a 440 Hz tone, 0.3 s silence. */
+function toneBurst(sampleRate: number, channels: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < sampleRate; i++) {
+    const t = i / sampleRate;
+    const v = t >= 0.3 && t < 0.7 ? 0.5 * Math.sin(2 * Math.PI * 440 * t) : 0;
+    for (let c = 0; c < channels; c++) out.push(v);
+  }
+  return out;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ser-features-stage-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('trim and mel stages', () => {
+  it('run on good clips, fail bad/silent/missing files with reasons', async () => {
+    const files: Record<string, Uint8Array | null> = {
+      good48k: makeWav({ tag: 1, bits: 16, channels: 2, sampleRate: 48000, samples: toneBurst(48000, 2) }),
+      good16k: makeWav({ tag: 3, bits: 32, channels: 1, sampleRate: 16000, samples: toneBurst(16000, 1) }),
+      silent: makeWav({ tag: 1, bits: 16, channels: 1, sampleRate: 22050, samples: new Array(22050).fill(0) }),
+      text: new TextEncoder().encode('not audio'),
+      missing: null,
+    };
+    const ids = Object.keys(files);
+    const paths = ids.map((id) => join(dir, `${id}.wav`));
+    ids.forEach((id, i) => files[id] && writeFileSync(paths[i], files[id]!));
+    const tables = new Map<string, Table>([['ingest/recordings', buildTable(ids.length, { id: ids, path: paths })]]);
+
+    const trimParams = stageParams('trim', {});
+    const trim = fakeContext('trim', trimParams, tables);
+    await stages.find((s) => s.name === 'trim')!.run(trim.ctx);
+    const audio = tables.get('trim/audio')!;
+    expect(readStrings(audio, 'id')).toEqual(['good48k', 'good16k']);
+    expect(readNumbers(audio, 'source_rate')).toEqual([48000, 16000]);
+    expect(readNumbers(audio, 'source_channels')).toEqual([2, 1]);
+    const reasons = Object.fromEntries(trim.failures.map((f) => [f.item, f.reason]));
+    expect(Object.keys(reasons).sort()).toEqual(['missing', 'silent', 'text']);
+    expect(reasons.silent).toMatch(/silent\.wav: all-silent/);
+    expect(reasons.text).toMatch(/text\.wav: not a WAV/);
+    expect(reasons.missing).toMatch(/missing\.wav: cannot read \(ENOENT\)/);
+    expect(trim.ctx.summary).toMatchObject({ clips: 2, failed: 3, silent: 1 });
+
+    // The worker's rows equal the in-process pure function's.
+    const direct = loadTrimmed(files.good48k!, 'good48k', trimParams);
+    const { data, offsets } = readRagged(audio, 'audio');
+    expect(readNumbers(audio, 'trim_start')[0]).toBe(direct.trimStart);
+    expect(readNumbers(audio, 'trim_end')[0]).toBe(direct.trimEnd);
+    expect(data.subarray(offsets[0], offsets[1])).toEqual(direct.audio);
+    // The tone starts at 0.3 s: trim starts within a hop (512 samples) + half a frame of it.
+    expect(Math.abs(direct.trimStart - 0.3 * 22050)).toBeLessThan(512 + 1024);
+
+    const melParams = stageParams('mel', {});
+    const mel = fakeContext('mel', melParams, tables, { trim: trimParams });
+    await stages.find((s) => s.name === 'mel')!.run(mel.ctx);
+    const tensors = tables.get('mel/tensors')!;
+    expect(readStrings(tensors, 'id')).toEqual(['good48k', 'good16k']);
+    const t = readTensor(tensors, 'logmel');
+    expect(t.shape).toEqual([128, 128]);
+    const expected = clipTensor(direct.audio, 22050, melParams);
+    expect(readNumbers(tensors, 'frames')[0]).toBe(expected.frames);
+    expect(t.data.subarray(0, 128 * 128)).toEqual(expected.logmel);
+    expect(mel.failures).toEqual([]);
+  });
+});
