@@ -190,7 +190,7 @@ interface ImagePanel {
   yDomain: [number, number];
   width: number;
   height: number;
-  title: string;
+  title: string | { text: string; subtitle?: string };
   /** Axis titles; null hides the axis. */
   xTitle: string | null;
   yTitle: string | null;
@@ -236,7 +236,7 @@ function colorbarPanel(lo: number, hi: number, schemeName: string, title: string
   });
 }
 
-function heatmap(values: Float32Array, shape: [number, number], lo: number, hi: number, schemeName: string, title: string, size: number) {
+function heatmap(values: Float32Array, shape: [number, number], lo: number, hi: number, schemeName: string, title: ImagePanel['title'], size: number) {
   const [rows, cols] = shape;
   return imagePanel({
     png: encodePng(colorize(values, rows, cols, lo, hi, colorLut(schemeName)), cols, rows),
@@ -274,6 +274,9 @@ export interface MelComparisonOptions {
   classB?: string;
   /** Clip ids (row order) to name the examples in the panel titles. */
   ids?: readonly string[];
+  /** Real (unpadded) frames per clip, the mel stage's `frames` column: the mean spectrum then
+   *  leaves out padding, which would otherwise pull shorter clips' classes down. */
+  frames?: ArrayLike<number>;
   /** Panel side in pixels. */
   size?: number;
 }
@@ -289,7 +292,7 @@ export function melComparisonSpec(
   shape: [number, number],
   labels: ArrayLike<number>,
   classes: readonly string[],
-  { classA = 'angry', classB = 'sad', ids, size = 160 }: MelComparisonOptions = {},
+  { classA = 'angry', classB = 'sad', ids, frames: realFrames, size = 160 }: MelComparisonOptions = {},
 ): TopLevelSpec {
   const [nMels, frames] = shape;
   const cell = nMels * frames;
@@ -311,14 +314,19 @@ export function melComparisonSpec(
   const hi = Math.max(...shown.map((x) => x.reduce((m, v) => Math.max(m, v), -Infinity)));
   const difference = a.mean.map((v, k) => v - b.mean[k]);
   const span = Math.max(1e-6, ...Array.from(difference, Math.abs));
-  const exampleTitle = (c: typeof a) => `${c.name}: typical clip${ids ? ` ${ids[c.example]}` : ''}`;
+  const exampleTitle = (c: typeof a) => ({ text: `${c.name}: typical clip`, ...(ids ? { subtitle: ids[c.example] } : {}) });
   const meanTitle = (c: typeof a) => `${c.name}: mean of ${c.members.length}`;
-  const spectrum = (c: typeof a) =>
-    Array.from({ length: nMels }, (_, band) => {
-      let sum = 0;
-      for (let f = 0; f < frames; f++) sum += c.mean[band * frames + f];
-      return { band, class: c.name, dB: sum / frames };
-    });
+  const spectrum = (c: typeof a) => {
+    const sum = new Float64Array(nMels);
+    let count = 0;
+    for (const m of c.members) {
+      const used = Math.min(frames, realFrames?.[m] ?? frames);
+      for (let band = 0; band < nMels; band++)
+        for (let f = 0; f < used; f++) sum[band] += logmel[m * cell + band * frames + f];
+      count += used;
+    }
+    return Array.from(sum, (total, band) => ({ band, class: c.name, dB: total / Math.max(1, count) }));
+  };
   return {
     ...BASE,
     title: `Log-Mel spectrograms: ${classA} vs ${classB}`,
@@ -333,11 +341,13 @@ export function melComparisonSpec(
         ],
       },
       {
+        // The spectrum chart's class legend stays inside that chart instead of the row's edge.
+        resolve: { legend: { color: 'independent' }, scale: { color: 'independent' } },
         hconcat: [
           heatmap(difference, shape, -span, span, 'blueorange', `mean ${classA} − mean ${classB}`, size),
           colorbarPanel(-span, span, 'blueorange', 'dB', size),
           {
-            title: 'mean spectrum (over frames)',
+            title: realFrames ? 'mean spectrum (speech frames)' : 'mean spectrum (all frames)',
             width: 2 * size,
             height: size,
             data: { values: [...spectrum(a), ...spectrum(b)] },

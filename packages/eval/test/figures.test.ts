@@ -105,12 +105,25 @@ describe('mel comparison (EDA) figure', () => {
     const { svg, png } = await renderFigure(melComparisonSpec(logmel, shape, labels, emotions, { ids, size: 100 }));
     expect(count(svg, '<image ')).toBe(7); // 4 spectrograms + difference + 2 colour bars
     expect(count(svg, 'data:image/png;base64,')).toBe(7);
-    expect(svg).toContain('angry: typical clip a2');
-    expect(svg).toContain('sad: typical clip s1');
+    expect(svg).toContain('>angry: typical clip</text>');
+    expect(svg).toContain('>a2</text>'); // subtitle: the clip id
+    expect(svg).toContain('>s1</text>');
     expect(svg).toContain('angry: mean of 3');
     expect(svg).toContain('sad: mean of 2');
     expect(count(svg, 'aria-roledescription="line mark"')).toBe(2);
     expectValidFigure(svg, png, 20_000);
+  });
+
+  it('leaves padding out of the mean spectrum when real frame counts are given', () => {
+    // one clip per class, 16 bands × 8 frames: 2 real frames at -10 dB, 6 padded at -80 dB
+    const two = new Float32Array(2 * size).fill(-80);
+    for (let clip = 0; clip < 2; clip++) for (let band = 0; band < 16; band++) two.fill(-10, clip * size + band * 8, clip * size + band * 8 + 2);
+    const spectrumOf = (spec: unknown) => (spec as any).vconcat[1].hconcat[2].data.values as { band: number; class: string; dB: number }[];
+    const real = spectrumOf(melComparisonSpec(two, shape, [4, 3], emotions, { frames: [2, 2] }));
+    const all = spectrumOf(melComparisonSpec(two, shape, [4, 3], emotions));
+    expect(real).toHaveLength(32);
+    for (const p of real) expect(p.dB).toBeCloseTo(-10, 5);
+    for (const p of all) expect(p.dB).toBeCloseTo((2 * -10 + 6 * -80) / 8, 5);
   });
 
   it('names a missing class or a shape mismatch', () => {
