@@ -101,54 +101,62 @@ export function confusionMatrixSpec(
   };
 }
 
-/** Per-epoch training history written by the train stage (`history` output). */
+/** One epoch of the train stage's `history` output (@ser/model `History.epochs`). */
+export interface EpochScores {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  /** null without validation rows (the model writes NaN, which JSON stores as null). */
+  valLoss: number | null;
+  valAccuracy: number | null;
+}
+
+/** The parts of the train stage's `history` output that the figures use. */
 export interface TrainingHistory {
-  loss: number[];
-  acc: number[];
-  /** Empty when training ran without a validation split. */
-  val_loss: number[];
-  val_acc: number[];
-  /** 1-based epoch whose weights were kept (early stopping restores the best validation loss). */
+  epochs: EpochScores[];
+  /** 1-based epoch whose weights were kept (lowest validation loss; else the last). */
   bestEpoch: number;
   backend: string;
 }
 
 /** Validate a parsed history JSON; `source` names the file in errors. */
 export function parseHistory(json: unknown, source: string): TrainingHistory {
-  const h = json as Record<string, unknown>;
-  const series = (key: string, optional = false): number[] => {
-    const v = h?.[key] ?? (optional ? [] : undefined);
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'number'))
-      throw new Error(`${source}: '${key}' must be an array of numbers`);
-    return v;
+  const h = (json ?? {}) as Record<string, unknown>;
+  if (!Array.isArray(h.epochs) || h.epochs.length === 0) throw new Error(`${source}: 'epochs' must be a non-empty array`);
+  const value = (e: Record<string, unknown>, key: string, nullable: boolean): number | null => {
+    const v = e[key];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    if (nullable && (v === null || Number.isNaN(v))) return null;
+    throw new Error(`${source}: epoch ${String(e.epoch)}: '${key}' must be a number, got ${JSON.stringify(v)}`);
   };
-  const history = {
-    loss: series('loss'),
-    acc: series('acc'),
-    val_loss: series('val_loss', true),
-    val_acc: series('val_acc', true),
-    bestEpoch: h.bestEpoch as number,
-    backend: String(h.backend ?? ''),
-  };
-  const n = history.loss.length;
-  if (n === 0) throw new Error(`${source}: 'loss' is empty (no epoch was trained)`);
-  for (const key of ['acc', 'val_loss', 'val_acc'] as const)
-    if (history[key].length !== n && !(key.startsWith('val') && history[key].length === 0))
-      throw new Error(`${source}: '${key}' has ${history[key].length} epochs, 'loss' has ${n}`);
-  if (!Number.isInteger(history.bestEpoch) || history.bestEpoch < 1 || history.bestEpoch > n)
-    throw new Error(`${source}: 'bestEpoch' must be an epoch number in 1..${n}, got ${String(h.bestEpoch)}`);
-  return history;
+  const epochs = (h.epochs as Record<string, unknown>[]).map((e, i) => {
+    if (e?.epoch !== i + 1) throw new Error(`${source}: epochs[${i}].epoch must be ${i + 1}, got ${JSON.stringify(e?.epoch)}`);
+    return {
+      epoch: i + 1,
+      loss: value(e, 'loss', false)!,
+      accuracy: value(e, 'accuracy', false)!,
+      valLoss: value(e, 'valLoss', true),
+      valAccuracy: value(e, 'valAccuracy', true),
+    };
+  });
+  const bestEpoch = h.bestEpoch;
+  if (typeof bestEpoch !== 'number' || !Number.isInteger(bestEpoch) || bestEpoch < 1 || bestEpoch > epochs.length)
+    throw new Error(`${source}: 'bestEpoch' must be an epoch number in 1..${epochs.length}, got ${JSON.stringify(bestEpoch)}`);
+  return { epochs, bestEpoch, backend: typeof h.backend === 'string' ? h.backend : '' };
 }
 
 /** Loss and accuracy per epoch, train and validation, with the kept (best) epoch marked. */
 export function learningCurvesSpec(history: TrainingHistory, title = 'Learning curves'): TopLevelSpec {
-  const rows = (metric: string, split: string, ys: number[]) => ys.map((value, i) => ({ epoch: i + 1, metric, split, value }));
-  const values = [
-    ...rows('loss', 'train', history.loss),
-    ...rows('loss', 'validation', history.val_loss),
-    ...rows('accuracy', 'train', history.acc),
-    ...rows('accuracy', 'validation', history.val_acc),
-  ];
+  const values = history.epochs.flatMap((e) =>
+    [
+      { metric: 'loss', split: 'train', value: e.loss },
+      { metric: 'loss', split: 'validation', value: e.valLoss },
+      { metric: 'accuracy', split: 'train', value: e.accuracy },
+      { metric: 'accuracy', split: 'validation', value: e.valAccuracy },
+    ]
+      .filter((r) => r.value !== null)
+      .map((r) => ({ epoch: e.epoch, ...r })),
+  );
   const panel = (metric: string) => ({
     title: metric,
     width: 300,

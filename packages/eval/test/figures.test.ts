@@ -70,7 +70,17 @@ describe('confusion matrix figure', () => {
 });
 
 describe('learning curves', () => {
-  const raw = { loss: [2, 1.5, 1.2], acc: [0.2, 0.4, 0.5], val_loss: [2.1, 1.4, 1.6], val_acc: [0.2, 0.45, 0.4], bestEpoch: 2, backend: 'wasm' };
+  const scores = [
+    [2, 0.2, 2.1, 0.2],
+    [1.5, 0.4, 1.4, 0.45],
+    [1.2, 0.5, 1.6, 0.4],
+  ];
+  const raw = {
+    epochs: scores.map(([loss, accuracy, valLoss, valAccuracy], i) => ({ epoch: i + 1, loss, accuracy, valLoss, valAccuracy, seconds: 1 })),
+    bestEpoch: 2,
+    stoppedEarly: false,
+    backend: 'wasm',
+  };
 
   it('plots loss and accuracy for train and validation with the best epoch marked', async () => {
     const { svg, png } = await renderFigure(learningCurvesSpec(parseHistory(raw, 'history.json')));
@@ -81,11 +91,19 @@ describe('learning curves', () => {
     expectValidFigure(svg, png, 10_000);
   });
 
-  it('accepts a history without validation; rejects inconsistent ones naming the key', () => {
-    expect(parseHistory({ ...raw, val_loss: [], val_acc: [] }, 'h.json').val_loss).toEqual([]);
-    expect(() => parseHistory({ ...raw, acc: [1] }, 'h.json')).toThrow(/h.json: 'acc' has 1 epochs, 'loss' has 3/);
-    expect(() => parseHistory({ ...raw, bestEpoch: 0 }, 'h.json')).toThrow(/'bestEpoch' must be an epoch number in 1..3/);
-    expect(() => parseHistory({ ...raw, loss: 'x' }, 'h.json')).toThrow(/'loss' must be an array of numbers/);
+  it('draws train curves only when validation was absent (NaN, stored as null)', async () => {
+    const noVal = { ...raw, epochs: raw.epochs.map((e) => ({ ...e, valLoss: null, valAccuracy: Number.NaN })) };
+    const { svg } = await renderFigure(learningCurvesSpec(parseHistory(noVal, 'history.json')));
+    expect(count(svg, 'aria-roledescription="line mark"')).toBe(2);
+  });
+
+  it('rejects malformed histories, naming the file and key', () => {
+    expect(() => parseHistory({ ...raw, epochs: [] }, 'h.json')).toThrow(/h.json: 'epochs' must be a non-empty array/);
+    expect(() => parseHistory({ ...raw, bestEpoch: 0 }, 'h.json')).toThrow(/'bestEpoch' must be an epoch number in 1..3, got 0/);
+    const badLoss = { ...raw, epochs: raw.epochs.map((e, i) => (i === 1 ? { ...e, loss: null } : e)) };
+    expect(() => parseHistory(badLoss, 'h.json')).toThrow(/h.json: epoch 2: 'loss' must be a number, got null/);
+    const gap = { ...raw, epochs: [raw.epochs[0], raw.epochs[2]] };
+    expect(() => parseHistory(gap, 'h.json')).toThrow(/epochs\[1\].epoch must be 2, got 3/);
   });
 });
 

@@ -58,7 +58,12 @@ function syntheticMetrics(): EvalMetrics {
 
 async function reportInput(): Promise<ReportInput> {
   const metrics = syntheticMetrics();
-  const history = parseHistory({ loss: [2, 1.4, 1.1], acc: [0.3, 0.5, 0.6], val_loss: [2, 1.5, 1.6], val_acc: [0.3, 0.45, 0.4], bestEpoch: 2, backend: 'wasm' }, 'history');
+  const epochs = [
+    { epoch: 1, loss: 2, accuracy: 0.3, valLoss: 2, valAccuracy: 0.3 },
+    { epoch: 2, loss: 1.4, accuracy: 0.5, valLoss: 1.5, valAccuracy: 0.45 },
+    { epoch: 3, loss: 1.1, accuracy: 0.6, valLoss: 1.6, valAccuracy: 0.4 },
+  ];
+  const history = parseHistory({ epochs, bestEpoch: 2, backend: 'wasm' }, 'history');
   const shape: [number, number] = [32, 16];
   const labels = [2, 2, 1, 1];
   const logmel = Float32Array.from({ length: labels.length * 32 * 16 }, (_, k) => -80 + ((k * 7919) % 80));

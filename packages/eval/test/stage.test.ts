@@ -46,7 +46,14 @@ function upstream() {
     },
     { [CLASSES_METADATA]: JSON.stringify(EMOTIONS) },
   );
-  const history = { loss: [2, 1.5], acc: [0.3, 0.5], val_loss: [2.1, 1.9], val_acc: [0.25, 0.5], bestEpoch: 2, backend: 'cpu' };
+  const history = {
+    epochs: [
+      { epoch: 1, loss: 2, accuracy: 0.3, valLoss: 2.1, valAccuracy: 0.25 },
+      { epoch: 2, loss: 1.5, accuracy: 0.5, valLoss: 1.9, valAccuracy: 0.5 },
+    ],
+    bestEpoch: 2,
+    backend: 'cpu',
+  };
   writeFileSync(join(dir, 'model.json'), '{}');
   writeFileSync(join(dir, 'weights.bin'), '');
   writeFileSync(join(dir, 'history.json'), JSON.stringify(history));
