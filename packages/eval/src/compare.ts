@@ -17,6 +17,8 @@ export interface ExpShowOptions {
   ascending?: boolean;
   /** Show every param, not only those that differ between the runs. */
   allParams?: boolean;
+  /** More metric columns (paths into metrics.json, e.g. `test.byGender.female.macroF1`). */
+  metrics?: string[];
   format?: TableFormat;
 }
 
@@ -56,12 +58,13 @@ interface Column {
   get(r: RunRecord): unknown;
 }
 
-function columns(records: readonly RunRecord[], allParams: boolean): Column[] {
+function columns(records: readonly RunRecord[], allParams: boolean, extraMetrics: readonly string[] = []): Column[] {
+  const metrics = [...new Set([...KEY_METRICS, ...extraMetrics])];
   return [
     { name: 'id', kind: 'text', get: (r) => r.id },
     { name: 'created', kind: 'text', get: (r) => r.createdAt },
     ...differingParams(records, allParams).map((key): Column => ({ name: key, kind: 'param', get: (r) => flatten(r.params)[key] })),
-    ...KEY_METRICS.map((path): Column => ({ name: path, kind: 'metric', get: (r) => metricOf(r, path) })),
+    ...metrics.map((path): Column => ({ name: path, kind: 'metric', get: (r) => metricOf(r, path) })),
   ];
 }
 
@@ -96,11 +99,17 @@ function textTable(header: string[], rows: string[][], rightAlign: boolean[]): s
 /** One row per run: id, created, the params that differ (or all), the key metrics. */
 export function expShow(records: readonly RunRecord[], options: ExpShowOptions = {}): string {
   const { sortBy, allParams = false, format = 'table' } = options;
-  const cols = columns(records, allParams);
+  const extra = [...(options.metrics ?? [])];
+  // Sorting by a metric that is not shown adds its column.
+  if (sortBy !== undefined && records.some((r) => metricOf(r, sortBy) !== null)) extra.push(sortBy);
+  const cols = columns(records, allParams, extra);
   const rows = [...records];
   if (sortBy !== undefined) {
     const col = cols.find((c) => c.name === sortBy) ?? columns(records, true).find((c) => c.name === sortBy);
-    if (!col) throw new Error(`cannot sort by '${sortBy}': not a column (columns: ${columns(records, true).map((c) => c.name).join(', ')})`);
+    if (!col)
+      throw new Error(
+        `cannot sort by '${sortBy}': not a param or a metric of any run (columns: ${columns(records, true).map((c) => c.name).join(', ')})`,
+      );
     const ascending = options.ascending ?? col.kind !== 'metric';
     rows.sort((a, b) => compareValues(col.get(a), col.get(b), ascending));
   } else rows.sort((a, b) => a.createdAt.localeCompare(b.createdAt));

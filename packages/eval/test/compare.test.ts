@@ -64,7 +64,17 @@ describe('expShow', () => {
     expect(ids(expShow([a, b], { sortBy: 'val.macroF1', format: 'json' }))).toEqual(['run-a', 'run-b']);
     expect(ids(expShow([a, b], { sortBy: 'test.macroF1', ascending: true, format: 'json' }))).toEqual(['run-a', 'run-b']);
     expect(ids(expShow([a, b], { sortBy: 'train.epochs', format: 'json' }))).toEqual(['run-a', 'run-b']);
-    expect(() => expShow([a, b], { sortBy: 'test.nope' })).toThrow(/cannot sort by 'test.nope': not a column/);
+    expect(() => expShow([a, b], { sortBy: 'test.nope' })).toThrow(/cannot sort by 'test.nope': not a param or a metric of any run/);
+  });
+
+  it('adds metric columns on request, and the metric it sorts by', () => {
+    const header = (s: string) => s.split('\n')[0].split(/\s{2,}/);
+    expect(header(expShow([a, b], { metrics: ['test.weightedF1'] })).at(-1)).toBe('test.weightedF1');
+    const sorted = expShow([a, b], { sortBy: 'val.byGender.male.macroF1' });
+    expect(header(sorted).at(-1)).toBe('val.byGender.male.macroF1');
+    // male val macro-F1 = val macro-F1 - 0.01: run-a 0.59 > run-b 0.57, descending
+    expect(sorted.split('\n')[2]).toMatch(/^run-a .* 0\.5900$/);
+    expect(sorted.split('\n')[3]).toMatch(/^run-b .* 0\.5700$/);
   });
 
   it('--all-params shows every param', () => {
