@@ -90,6 +90,12 @@ async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader): Promis
   const mel = readTensor(await ctx.readTable('mel', OUTPUTS.mel.tensors), 'logmel');
   if (mel.shape.length !== 2) throw new Error(`mel/tensors: logmel has shape [${mel.shape}], expected [nMels, frames]`);
   const shape = mel.shape as [number, number];
+  const melRows = mel.data.length / (shape[0] * shape[1]);
+  const melRowOf = (i: number) => {
+    if (rowOf[i] < 0 || rowOf[i] >= melRows)
+      throw new Error(`split/assignment row ${i} (${sourceOf[i]}) points at mel row ${rowOf[i]}, but mel/tensors has ${melRows} rows; rerun split`);
+    return rowOf[i];
+  };
 
   const modelDir = dirname(await ctx.inputPath('train', OUTPUTS.train.model));
   await ctx.inputPath('train', OUTPUTS.train.weights); // hash-verifies the weights before the model reads them
@@ -107,7 +113,7 @@ async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader): Promis
       ctx.log(`eval: the ${split} split is empty; no ${split} metrics`);
       continue;
     }
-    const predicted = await predictAll(model, mel.data, rows.map((i) => rowOf[i]), shape);
+    const predicted = await predictAll(model, mel.data, rows.map(melRowOf), shape);
     const recs = rows.map((i) => recordingOf(sourceOf[i]));
     results[split] = splitMetrics(
       rows.map((i) => labelOf[i]),

@@ -114,6 +114,14 @@ describe('eval stage', () => {
     expect(mem.ctx.summary.test).toEqual({ count: 4, accuracy: 0.75, balancedAccuracy: 0.75, macroF1: m.test!.macroF1 });
   });
 
+  it('names an assignment row that points past the mel table', async () => {
+    const up = upstream();
+    const tensors = up.mel!.tables!.tensors;
+    up.mel!.tables = { tensors: tensors.slice(0, 7) }; // r8 (mel row 7) missing
+    const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', {}), upstream: up });
+    await expect(evalStage(stubLoader()).run(mem.ctx)).rejects.toThrow(/split\/assignment row 8 \(r8\) points at mel row 7, but mel\/tensors has 7 rows/);
+  });
+
   it('refuses a model trained on other classes', async () => {
     const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', {}), upstream: upstream() });
     await expect(evalStage(stubLoader(['a', 'b'])).run(mem.ctx)).rejects.toThrow(/train\/model classes \[a,b\] differ from split\/assignment classes/);
