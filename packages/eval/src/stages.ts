@@ -44,19 +44,12 @@ export const loadModel: ModelLoader = async (modelDir, backend) => {
   };
 };
 
-/** Clips per predict call: bounds the conv activations held at once (32 × 128 × 128 × 32 floats ≈ 64 MB). */
-const PREDICT_BATCH = 32;
-
-async function predictAll(model: LoadedModel, tensors: Float32Array, rows: number[], shape: [number, number]): Promise<Int32Array> {
+/** Predicted class of each listed mel row (the model batches its forward passes itself). */
+async function predictRows(model: LoadedModel, tensors: Float32Array, rows: number[], shape: [number, number]): Promise<Int32Array> {
   const size = shape[0] * shape[1];
-  const predicted = new Int32Array(rows.length);
-  for (let start = 0; start < rows.length; start += PREDICT_BATCH) {
-    const batch = rows.slice(start, start + PREDICT_BATCH);
-    const input = new Float32Array(batch.length * size);
-    batch.forEach((r, i) => input.set(tensors.subarray(r * size, (r + 1) * size), i * size));
-    predicted.set(argmaxRows(await model.predict(input, batch.length, shape), model.classes.length), start);
-  }
-  return predicted;
+  const input = new Float32Array(rows.length * size);
+  rows.forEach((r, i) => input.set(tensors.subarray(r * size, (r + 1) * size), i * size));
+  return argmaxRows(await model.predict(input, rows.length, shape), model.classes.length);
 }
 
 function classesOf(metadata: Map<string, string>, where: string): string[] {
@@ -98,7 +91,9 @@ async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader): Promis
   };
 
   const modelDir = dirname(await ctx.inputPath('train', OUTPUTS.train.model));
-  await ctx.inputPath('train', OUTPUTS.train.weights); // hash-verifies the weights before the model reads them
+  // The model reads these from the same folder; asking for them hash-verifies them first.
+  await ctx.inputPath('train', OUTPUTS.train.weights);
+  await ctx.inputPath('train', OUTPUTS.train.standardization);
   const model = await load(modelDir, ctx.params.backend);
   if (JSON.stringify(model.classes) !== JSON.stringify(classes))
     throw new Error(`train/model classes [${model.classes}] differ from split/assignment classes [${classes}]; rerun train`);
@@ -113,7 +108,7 @@ async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader): Promis
       ctx.log(`eval: the ${split} split is empty; no ${split} metrics`);
       continue;
     }
-    const predicted = await predictAll(model, mel.data, rows.map(melRowOf), shape);
+    const predicted = await predictRows(model, mel.data, rows.map(melRowOf), shape);
     const recs = rows.map((i) => recordingOf(sourceOf[i]));
     results[split] = splitMetrics(
       rows.map((i) => labelOf[i]),

@@ -56,13 +56,14 @@ function upstream() {
   };
   writeFileSync(join(dir, 'model.json'), '{}');
   writeFileSync(join(dir, 'weights.bin'), '');
+  writeFileSync(join(dir, 'standardization.json'), '{}');
   writeFileSync(join(dir, 'history.json'), JSON.stringify(history));
   const params = (s: StageName) => stageParams(s, {});
   const up: Parameters<typeof memoryStageContext>[0]['upstream'] = Object.fromEntries(STAGE_NAMES.map((s) => [s, { params: params(s) }]));
   up.ingest!.tables = { recordings };
   up.mel!.tables = { tensors };
   up.split!.tables = { assignment };
-  up.train!.paths = { model: join(dir, 'model.json'), weights: join(dir, 'weights.bin'), history: join(dir, 'history.json') };
+  up.train!.paths = { model: join(dir, 'model.json'), weights: join(dir, 'weights.bin'), standardization: join(dir, 'standardization.json'), history: join(dir, 'history.json') };
   return up;
 }
 
