@@ -1,0 +1,38 @@
+/**
+ * Adam (Kingma & Ba 2015, Algorithm 1 with the bias correction folded into the step size, as
+ * tf.keras / tfjs do): lrₜ = lr·√(1−β₂ᵗ)/(1−β₁ᵗ); m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
+ * w ← w − lrₜ·m/(√v + ε). Plain arrays: the state is a few vectors that checkpoint as they are.
+ * Defaults β₁ 0.9, β₂ 0.999, ε 1e-7 (Keras).
+ */
+export interface AdamState {
+  step: number;
+  m: Float32Array;
+  v: Float32Array;
+}
+
+export function adamState(size: number): AdamState {
+  return { step: 0, m: new Float32Array(size), v: new Float32Array(size) };
+}
+
+/** Update `weights` (the trainable runs of it) in place with gradient `grad` (trainable floats, in run order). */
+export function adamUpdate(
+  weights: Float32Array,
+  runs: Array<[number, number]>,
+  grad: Float32Array,
+  state: AdamState,
+  lr: number,
+  beta1 = 0.9,
+  beta2 = 0.999,
+  epsilon = 1e-7,
+): void {
+  state.step += 1;
+  const t = state.step;
+  const lrT = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+  let g = 0;
+  for (const [offset, length] of runs)
+    for (let i = offset; i < offset + length; i++, g++) {
+      const m = (state.m[g] = beta1 * state.m[g] + (1 - beta1) * grad[g]);
+      const v = (state.v[g] = beta2 * state.v[g] + (1 - beta2) * grad[g] * grad[g]);
+      weights[i] -= (lrT * m) / (Math.sqrt(v) + epsilon);
+    }
+}

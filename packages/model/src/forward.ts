@@ -1,0 +1,115 @@
+/**
+ * The training-mode forward pass of a layers model, op by op, so that training controls what
+ * tfjs-layers' `apply(x, {training: true})` hides: dropout masks from a seeded generator (the same
+ * seed gives the same masks), batch norm through the fused kernels where the backend has them, and
+ * the batch statistics handed back so the caller updates the moving averages. Weights are the
+ * model's own variables, so `tf.variableGrads` sees them. Covers the layer types of `buildModel`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './kernels/batch_norm_train.ts';
+import { Rng } from './rng.ts';
+
+export interface BatchStats {
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+}
+
+export interface TrainingForward {
+  /** Pre-softmax outputs of the last Dense layer. */
+  logits: tf.Tensor2D;
+  /** Batch mean and (biased) variance of each BatchNormalization layer, in layer order. These are
+   *  kept tensors (they outlive tidy scopes such as variableGrads'): the caller disposes them. */
+  stats: BatchStats[];
+}
+
+type Config = Record<string, any>;
+
+/** Batch norm over all but the last axis, with its batch moments (kept tensors: the caller disposes them). */
+export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): { y: tf.Tensor } & BatchStats {
+  if (!tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend())) {
+    const axes = x.shape.map((_, i) => i).slice(0, -1);
+    const { mean, variance } = tf.moments(x, axes);
+    const y = tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
+    return { y, mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D };
+  }
+  let stats: BatchStats | undefined;
+  const op = tf.customGrad((...args: unknown[]) => {
+    const [xi, g, b, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x: xi, gamma: g, beta: b }, { epsilon }) as tf.Tensor[];
+    // The forward function runs in its own tidy scope: keep the moments it doesn't return.
+    stats = { mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D };
+    save([xi, mean, variance, g]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, smean, svar, sg] = saved;
+        return tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy, x: sx, mean: smean, variance: svar, gamma: sg }, { epsilon }) as tf.Tensor[];
+      },
+    };
+  });
+  const y = op(x, gamma, beta) as tf.Tensor;
+  return { y, ...stats! };
+}
+
+/** Inverted dropout (Srivastava et al. 2014): keep with probability 1 − rate, scale by 1 / (1 − rate). */
+function dropout(x: tf.Tensor, rate: number, rng: Rng): tf.Tensor {
+  if (rate === 0) return x;
+  const keep = 1 - rate;
+  const mask = new Float32Array(x.size);
+  for (let i = 0; i < mask.length; i++) mask[i] = rng.next() < keep ? 1 / keep : 0;
+  return tf.mul(x, tf.tensor(mask, x.shape));
+}
+
+const variable = (layer: tf.layers.Layer, i: number) => (layer.weights[i] as unknown as { read(): tf.Variable }).read();
+
+function activation(name: string | undefined): tf.fused.Activation | 'linear' {
+  if (name === undefined || name === 'linear' || name === 'relu') return (name ?? 'linear') as 'linear' | 'relu';
+  throw new Error(`training forward: activation '${name}' is not supported`);
+}
+
+export function forwardTraining(model: tf.LayersModel, x: tf.Tensor4D, dropoutSeed: number): TrainingForward {
+  const rng = new Rng(dropoutSeed);
+  const stats: BatchStats[] = [];
+  const last = model.layers.length - 1;
+  let h: tf.Tensor = x;
+  model.layers.forEach((layer, index) => {
+    const c = layer.getConfig() as Config;
+    switch (layer.getClassName()) {
+      case 'Conv2D':
+        h = tf.fused.conv2d({
+          x: h as tf.Tensor4D,
+          filter: variable(layer, 0) as tf.Tensor4D,
+          bias: c.useBias ? variable(layer, 1) : undefined,
+          strides: c.strides,
+          pad: c.padding,
+          dilations: c.dilationRate,
+          activation: activation(c.activation),
+        });
+        break;
+      case 'BatchNormalization': {
+        const r = batchNormTrain(h, variable(layer, 0) as tf.Tensor1D, variable(layer, 1) as tf.Tensor1D, c.epsilon);
+        stats.push({ mean: r.mean, variance: r.variance });
+        h = r.y;
+        break;
+      }
+      case 'MaxPooling2D':
+        h = tf.maxPool(h as tf.Tensor4D, c.poolSize, c.strides, c.padding);
+        break;
+      case 'Dropout':
+        h = dropout(h, c.rate, rng);
+        break;
+      case 'GlobalAveragePooling2D':
+        h = tf.mean(h, [1, 2]);
+        break;
+      case 'Dense': {
+        // The last layer's softmax is left to the loss (softmax cross-entropy on logits is stable).
+        const act = index === last && c.activation === 'softmax' ? 'linear' : activation(c.activation);
+        h = tf.fused.matMul({ a: h as tf.Tensor2D, b: variable(layer, 0) as tf.Tensor2D, bias: c.useBias ? variable(layer, 1) : undefined, activation: act });
+        break;
+      }
+      default:
+        throw new Error(`training forward: layer type '${layer.getClassName()}' (${layer.name}) is not supported`);
+    }
+  });
+  return { logits: h as tf.Tensor2D, stats };
+}

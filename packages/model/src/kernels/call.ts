@@ -1,0 +1,27 @@
+/**
+ * Kernels here are written TF.js style: a kernel calls other kernels of the same backend through the
+ * registry on TensorInfos and frees its intermediates, so nothing lands on the gradient tape.
+ */
+import { getKernel, type KernelBackend, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+
+export type Inputs = Record<string, TensorInfo>;
+
+/** Calls kernels of one backend (the registry is keyed by backend name, which the instance doesn't carry). */
+export interface KernelCaller {
+  call(name: string, inputs: Inputs, attrs?: NamedAttrMap): TensorInfo;
+  free(...infos: TensorInfo[]): void;
+}
+
+export function kernelCaller(backend: object, backendName: string): KernelCaller {
+  const b = backend as KernelBackend;
+  return {
+    call(name, inputs, attrs = {}) {
+      const config = getKernel(name, backendName);
+      if (!config) throw new Error(`kernel '${name}' is not registered for backend '${backendName}'`);
+      return config.kernelFunc({ inputs, backend: b, attrs }) as TensorInfo;
+    },
+    free(...infos) {
+      for (const info of infos) b.disposeData(info.dataId);
+    },
+  };
+}

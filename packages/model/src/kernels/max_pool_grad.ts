@@ -1,0 +1,64 @@
+/**
+ * MaxPoolGrad as one pass over the pooling windows: each output's gradient goes to the first
+ * maximum of its window in row-major order (the rule of TF and of the tfjs cpu backend), summed
+ * where windows overlap. Any stride, pad and dilation; NHWC float32 (others use `fallback`).
+ */
+import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs';
+import { floats, output } from './heap.ts';
+
+export function maxPoolGradConfig(backendName: string, fallback: KernelFunc): KernelConfig {
+  return {
+    kernelName: MaxPoolGrad,
+    backendName,
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args;
+      const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
+      if (input.dtype !== 'float32' || dy.dtype !== 'float32') return fallback(args);
+      const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
+      const c = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+      // Allocate first: a growing wasm heap detaches views taken before.
+      const { info, values: dx } = output(backend, input.shape);
+      const x = floats(backend, input);
+      const g = floats(backend, dy);
+      const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW } = c;
+      const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = c;
+      const { effectiveFilterHeight: eH, effectiveFilterWidth: eW } = c;
+      const { top, left } = c.padInfo;
+      const best = new Float32Array(C);
+      const at = new Int32Array(C);
+      for (let b = 0; b < B; b++) {
+        const xb = b * H * W * C;
+        for (let r = 0; r < oH; r++) {
+          const r0 = r * sh - top;
+          let rMin = r0;
+          while (rMin < 0) rMin += dh;
+          const rMax = Math.min(H, r0 + eH);
+          for (let q = 0; q < oW; q++) {
+            const q0 = q * sw - left;
+            let qMin = q0;
+            while (qMin < 0) qMin += dw;
+            const qMax = Math.min(W, q0 + eW);
+            best.fill(-Infinity);
+            at.fill(-1);
+            // Channels innermost: contiguous reads of each window pixel.
+            for (let xr = rMin; xr < rMax; xr += dh) {
+              for (let xq = qMin; xq < qMax; xq += dw) {
+                const base = xb + (xr * W + xq) * C;
+                for (let ch = 0; ch < C; ch++) {
+                  const v = x[base + ch];
+                  if (v > best[ch]) {
+                    best[ch] = v;
+                    at[ch] = base + ch;
+                  }
+                }
+              }
+            }
+            const gb = ((b * oH + r) * oW + q) * C;
+            for (let ch = 0; ch < C; ch++) if (at[ch] >= 0) dx[at[ch]] += g[gb + ch];
+          }
+        }
+      }
+      return info;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Worker side of data-parallel training (run through @ser/core's worker pool): each call carries
+ * the current weights and the rows to use, so any worker can serve any call; the model and the
+ * shared data views are set up once per session.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Backend } from '@ser/core';
+import { initBackend } from './backend.ts';
+import { forwardTraining } from './forward.ts';
+import { buildModel, type ModelParams } from './model.ts';
+import { setFlatWeights } from './weights.ts';
+
+export interface Session {
+  id: string;
+  backend: Backend;
+  model: ModelParams;
+  numClasses: number;
+  /** [height, width, 1] */
+  inputShape: number[];
+  /** float32 [rows, height·width], standardised. */
+  x: SharedArrayBuffer;
+  /** int32 [rows] class indices. */
+  labels: SharedArrayBuffer;
+}
+
+export interface GradResult {
+  /** Sum over the rows of the cross-entropy, and of correct top-1 predictions. */
+  loss: number;
+  correct: number;
+  /** Gradient of the summed loss w.r.t. the trainable weights (flat, model.weights order). */
+  grad: Float32Array;
+  /** Per BatchNormalization layer: batch mean then batch variance ([2·channels] each, concatenated). */
+  stats: Float32Array;
+}
+
+let current: { id: string; model: tf.LayersModel; x: Float32Array; labels: Int32Array; backend: string } | null = null;
+
+async function open(session: Session) {
+  if (current?.id === session.id) return current;
+  if (current) current.model.dispose();
+  const backend = await initBackend(session.backend);
+  const model = buildModel(session.model, session.numClasses, session.inputShape);
+  current = { id: session.id, model, x: new Float32Array(session.x), labels: new Int32Array(session.labels), backend };
+  return current;
+}
+
+function batch(s: NonNullable<typeof current>, rows: Int32Array, inputShape: number[]): tf.Tensor4D {
+  const size = inputShape[0] * inputShape[1] * inputShape[2];
+  const data = new Float32Array(rows.length * size);
+  rows.forEach((r, i) => data.set(s.x.subarray(r * size, (r + 1) * size), i * size));
+  return tf.tensor4d(data, [rows.length, inputShape[0], inputShape[1], inputShape[2]]);
+}
+
+export async function gradients(session: Session, weights: Float32Array, rows: Int32Array, dropoutSeed: number): Promise<GradResult> {
+  const s = await open(session);
+  setFlatWeights(s.model, weights);
+  const vars = s.model.trainableWeights.map((w) => (w as unknown as { read(): tf.Variable }).read());
+  const labels = Int32Array.from(rows, (r) => s.labels[r]);
+  // variableGrads runs the forward pass in its own tidy scope: what we read after it is kept there.
+  const kept: tf.Tensor[] = [];
+  const out = tf.tidy(() => {
+    const x = batch(s, rows, session.inputShape);
+    const y = tf.tensor1d(labels, 'int32');
+    const onehot = tf.oneHot(y, session.numClasses);
+    const { value, grads } = tf.variableGrads(() => {
+      const f = forwardTraining(s.model, x, dropoutSeed);
+      kept.push(tf.keep(tf.argMax(f.logits, 1)), ...f.stats.flatMap((b) => [b.mean, b.variance]));
+      return tf.losses.softmaxCrossEntropy(onehot, f.logits, undefined, undefined, tf.Reduction.SUM) as tf.Scalar;
+    }, vars);
+    const grad = tf.concat(vars.map((v) => grads[v.name].reshape([-1])));
+    const correct = tf.equal(kept[0], y).sum();
+    return { value, grad, correct, stats: tf.concat(kept.slice(1)) };
+  });
+  tf.dispose(kept);
+  const result: GradResult = {
+    loss: (await out.value.data())[0],
+    correct: (await out.correct.data())[0],
+    grad: (await out.grad.data()) as Float32Array,
+    stats: (await out.stats.data()) as Float32Array,
+  };
+  tf.dispose(out);
+  return result;
+}
+
+/** Class probabilities [rows, classes] in inference mode (moving batch-norm statistics, no dropout). */
+export async function probabilities(session: Session, weights: Float32Array, rows: Int32Array): Promise<Float32Array> {
+  const s = await open(session);
+  setFlatWeights(s.model, weights);
+  const p = tf.tidy(() => s.model.predict(batch(s, rows, session.inputShape)) as tf.Tensor);
+  const out = (await p.data()) as Float32Array;
+  p.dispose();
+  return out;
+}
+
+/** The backend a worker runs (after its first call). */
+export async function backendOf(session: Session): Promise<string> {
+  return (await open(session)).backend;
+}

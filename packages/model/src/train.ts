@@ -1,0 +1,308 @@
+/**
+ * Synchronous data-parallel training. Each batch is cut into one share per worker thread; every
+ * worker (its own single-threaded wasm backend) returns the gradient of its share's summed loss
+ * for the current weights; the main thread adds them, divides by the batch size and applies Adam.
+ * So the update is the full-batch gradient, except that batch norm normalises each share with the
+ * share's own statistics ("ghost batch norm", Hoffer et al. 2017, ghost batch = batch / workers).
+ * The moving averages are updated with the exact full-batch mean and variance, pooled from the
+ * shares' moments. Dropout masks and shuffles come from one seeded generator: the same seed, data,
+ * worker count and backend give the same weights.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TrainParams } from '@ser/core';
+import { availableParallelism } from 'node:os';
+import { adamState, adamUpdate, type AdamState } from './adam.ts';
+import { initBackend } from './backend.ts';
+import { buildModel } from './model.ts';
+import { Rng } from './rng.ts';
+import { createThreads, type Threads } from './threads.ts';
+import type { GradResult, Session } from './train-worker.ts';
+import { getFlatWeights, setFlatWeights, trainableRuns, weightLayout } from './weights.ts';
+
+/** Standardised inputs, row-major [rows, height·width], and their class indices. */
+export interface TrainData {
+  x: Float32Array;
+  labels: Int32Array;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  /** NaN without validation rows. */
+  valLoss: number;
+  valAccuracy: number;
+  /** Training samples per second (the epoch's gradient steps, validation excluded). */
+  samplesPerSec: number;
+  seconds: number;
+  /** Estimated seconds left if no early stop. */
+  etaSeconds: number;
+}
+
+export interface History {
+  epochs: EpochRecord[];
+  /** 1-based epoch whose weights were kept (lowest validation loss; the last epoch without validation). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  backend: string;
+  workers: number;
+  /** Mean training samples/s over the epochs run in this process. */
+  samplesPerSec: number;
+}
+
+/** Everything needed to continue after the last completed epoch. */
+export interface Checkpoint {
+  epoch: number;
+  weights: Float32Array;
+  best: Float32Array;
+  bestEpoch: number;
+  bestValLoss: number;
+  wait: number;
+  adam: AdamState;
+  rngState: number;
+  epochs: EpochRecord[];
+}
+
+export interface CheckpointStore {
+  load(): Promise<Checkpoint | null>;
+  save(checkpoint: Checkpoint): Promise<void>;
+}
+
+export interface TrainOptions {
+  train: TrainData;
+  val: TrainData;
+  numClasses: number;
+  params: TrainParams;
+  /** [height, width, 1]; default [128, 128, 1]. */
+  inputShape?: number[];
+  onEpoch?: (record: EpochRecord) => void;
+  /** Called after each batch with the rows done so far in the epoch. */
+  onBatch?: (rowsDone: number, rowsTotal: number) => void;
+  checkpoint?: CheckpointStore;
+}
+
+export interface TrainResult {
+  model: tf.LayersModel;
+  history: History;
+}
+
+/** Moving-statistics slots of each BatchNormalization layer in the flat weight vector. */
+function batchNormSlots(model: tf.LayersModel) {
+  const layout = weightLayout(model);
+  const index = (w: unknown) => model.weights.indexOf(w as (typeof model.weights)[number]);
+  return model.layers
+    .filter((l) => l.getClassName() === 'BatchNormalization')
+    .map((l) => ({
+      mean: layout.offsets[index(l.weights[2])],
+      variance: layout.offsets[index(l.weights[3])],
+      channels: l.weights[2].shape[0] as number,
+      momentum: (l.getConfig() as { momentum: number }).momentum,
+    }));
+}
+
+/** Split rows into `parts` contiguous shares whose sizes differ by at most one (empty ones dropped). */
+function shares(rows: Int32Array, parts: number): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (let p = 0, start = 0; p < parts; p++) {
+    const n = Math.floor(rows.length / parts) + (p < rows.length % parts ? 1 : 0);
+    if (n > 0) out.push(rows.subarray(start, start + n));
+    start += n;
+  }
+  return out;
+}
+
+function sharedCopy<T extends Float32Array | Int32Array>(parts: T[], make: (b: SharedArrayBuffer) => T): SharedArrayBuffer {
+  const total = parts.reduce((a, p) => a + p.length, 0);
+  const buffer = new SharedArrayBuffer(total * 4);
+  const view = make(buffer);
+  let at = 0;
+  for (const p of parts) {
+    view.set(p, at);
+    at += p.length;
+  }
+  return buffer;
+}
+
+let sessions = 0;
+
+export async function trainModel(options: TrainOptions): Promise<TrainResult> {
+  const { train, val, numClasses, params } = options;
+  const inputShape = options.inputShape ?? [128, 128, 1];
+  const size = inputShape[0] * inputShape[1] * inputShape[2];
+  for (const [name, d] of [['train', train], ['val', val]] as const) {
+    if (d.x.length !== d.labels.length * size)
+      throw new Error(`trainModel: ${name}.x has ${d.x.length} floats, expected ${d.labels.length} rows of ${size}`);
+    const bad = d.labels.findIndex((l) => !(l >= 0 && l < numClasses));
+    if (bad >= 0) throw new Error(`trainModel: ${name} label ${d.labels[bad]} at row ${bad} is outside 0..${numClasses - 1}`);
+  }
+  if (train.labels.length === 0) throw new Error('trainModel: no training rows');
+
+  const backend = await initBackend(params.backend);
+  const model = buildModel(params, numClasses, inputShape);
+  const layout = weightLayout(model);
+  const runs = trainableRuns(layout);
+  const slots = batchNormSlots(model);
+  // Native TensorFlow threads its own kernels; wasm and cpu run one thread per worker.
+  const workers = backend === 'tensorflow' ? 1 : params.workers || availableParallelism();
+
+  const nTrain = train.labels.length;
+  const session: Session = {
+    id: `${process.pid}-${++sessions}-${Date.now()}`,
+    backend: params.backend,
+    model: params,
+    numClasses,
+    inputShape,
+    x: sharedCopy([train.x, val.x], (b) => new Float32Array(b)),
+    labels: sharedCopy([train.labels, val.labels], (b) => new Int32Array(b)),
+  };
+  const valRows = Int32Array.from(val.labels, (_, i) => nTrain + i);
+
+  let state: Checkpoint = (await options.checkpoint?.load()) ?? {
+    epoch: 0,
+    weights: getFlatWeights(model),
+    best: getFlatWeights(model),
+    bestEpoch: 0,
+    bestValLoss: Infinity,
+    wait: 0,
+    adam: adamState(layout.trainableSize),
+    rngState: new Rng(params.seed ^ 0x5eed5eed).state,
+    epochs: [],
+  };
+  if (state.weights.length !== layout.size) throw new Error('trainModel: the checkpoint does not match this model');
+  const rng = new Rng(state.rngState);
+  const pool = createThreads(new URL('./train-worker.ts', import.meta.url), workers);
+  let trainSeconds = 0;
+  let trainSamples = 0;
+  let stoppedEarly = false;
+  try {
+    for (let epoch = state.epoch + 1; epoch <= params.epochs; epoch++) {
+      const started = performance.now();
+      const order = rng.permutation(nTrain);
+      let lossSum = 0;
+      let correct = 0;
+      for (let start = 0; start < nTrain; start += params.batchSize) {
+        const rows = order.subarray(start, Math.min(nTrain, start + params.batchSize));
+        const parts = shares(rows, workers);
+        const seeds = parts.map(() => rng.nextSeed());
+        const results = await Promise.all(
+          parts.map((p, i) => pool.call<GradResult>('gradients', [session, state.weights, p, seeds[i]])),
+        );
+        const grad = new Float32Array(layout.trainableSize);
+        for (const r of results) {
+          for (let i = 0; i < grad.length; i++) grad[i] += r.grad[i];
+          lossSum += r.loss;
+          correct += r.correct;
+        }
+        for (let i = 0; i < grad.length; i++) grad[i] /= rows.length;
+        adamUpdate(state.weights, runs, grad, state.adam, params.learningRate);
+        updateMovingStats(state.weights, slots, results, parts);
+        options.onBatch?.(start + rows.length, nTrain);
+      }
+      const trainDone = performance.now();
+      trainSeconds += (trainDone - started) / 1000;
+      trainSamples += nTrain;
+      const { loss: valLoss, accuracy: valAccuracy } = await evaluate(pool, session, state.weights, valRows, val.labels, numClasses, workers);
+      const seconds = (performance.now() - started) / 1000;
+      const record: EpochRecord = {
+        epoch,
+        loss: lossSum / nTrain,
+        accuracy: correct / nTrain,
+        valLoss,
+        valAccuracy,
+        samplesPerSec: nTrain / ((trainDone - started) / 1000),
+        seconds,
+        etaSeconds: seconds * (params.epochs - epoch),
+      };
+      state.epochs.push(record);
+      // Without validation rows the last weights are kept; otherwise the lowest validation loss wins.
+      if (valRows.length === 0 || valLoss < state.bestValLoss) {
+        state.bestValLoss = valRows.length === 0 ? NaN : valLoss;
+        state.best = state.weights.slice();
+        state.bestEpoch = epoch;
+        state.wait = 0;
+      } else state.wait += 1;
+      state.epoch = epoch;
+      state.rngState = rng.state;
+      options.onEpoch?.(record);
+      await options.checkpoint?.save(state);
+      if (params.patience > 0 && valRows.length > 0 && state.wait >= params.patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+  setFlatWeights(model, state.best);
+  const history: History = {
+    epochs: state.epochs,
+    bestEpoch: state.bestEpoch,
+    stoppedEarly,
+    backend,
+    workers,
+    samplesPerSec: trainSeconds > 0 ? trainSamples / trainSeconds : NaN,
+  };
+  return { model, history };
+}
+
+/**
+ * Moving averages (Keras: moving ← momentum·moving + (1 − momentum)·batch) with the full batch's
+ * moments pooled from the shares: mean = Σ nᵢmᵢ / n, variance = Σ nᵢ(vᵢ + (mᵢ − mean)²) / n.
+ */
+function updateMovingStats(weights: Float32Array, slots: ReturnType<typeof batchNormSlots>, results: GradResult[], parts: Int32Array[]): void {
+  const n = parts.reduce((a, p) => a + p.length, 0);
+  let at = 0;
+  for (const slot of slots) {
+    const C = slot.channels;
+    for (let c = 0; c < C; c++) {
+      let mean = 0;
+      results.forEach((r, i) => (mean += parts[i].length * r.stats[at + c]));
+      mean /= n;
+      let variance = 0;
+      results.forEach((r, i) => (variance += parts[i].length * (r.stats[at + C + c] + (r.stats[at + c] - mean) ** 2)));
+      variance /= n;
+      const k = 1 - slot.momentum;
+      weights[slot.mean + c] += k * (mean - weights[slot.mean + c]);
+      weights[slot.variance + c] += k * (variance - weights[slot.variance + c]);
+    }
+    at += 2 * C;
+  }
+}
+
+/** Mean cross-entropy and accuracy of `rows`, in batches of 32 spread over the workers. */
+async function evaluate(
+  pool: Threads,
+  session: Session,
+  weights: Float32Array,
+  rows: Int32Array,
+  labels: Int32Array,
+  numClasses: number,
+  workers: number,
+): Promise<{ loss: number; accuracy: number }> {
+  if (rows.length === 0) return { loss: NaN, accuracy: NaN };
+  const probs = await predictRows(pool, session, weights, rows, workers);
+  return scoreProbabilities(probs, labels, numClasses);
+}
+
+export async function predictRows(pool: Threads, session: Session, weights: Float32Array, rows: Int32Array, workers: number): Promise<Float32Array[]> {
+  const chunk = Math.max(1, Math.min(32, Math.ceil(rows.length / workers)));
+  const chunks: Int32Array[] = [];
+  for (let s = 0; s < rows.length; s += chunk) chunks.push(rows.subarray(s, s + chunk));
+  return Promise.all(chunks.map((c) => pool.call<Float32Array>('probabilities', [session, weights, c])));
+}
+
+/** Mean cross-entropy (probabilities clipped at 1e-7, as Keras) and top-1 accuracy. */
+export function scoreProbabilities(chunks: Float32Array[], labels: Int32Array, numClasses: number): { loss: number; accuracy: number } {
+  let loss = 0;
+  let correct = 0;
+  let row = 0;
+  for (const p of chunks)
+    for (let i = 0; i < p.length / numClasses; i++, row++) {
+      const base = i * numClasses;
+      let arg = 0;
+      for (let c = 1; c < numClasses; c++) if (p[base + c] > p[base + arg]) arg = c;
+      if (arg === labels[row]) correct++;
+      loss -= Math.log(Math.max(1e-7, p[base + labels[row]]));
+    }
+  return { loss: loss / row, accuracy: correct / row };
+}

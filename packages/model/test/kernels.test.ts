@@ -1,0 +1,139 @@
+/**
+ * Each kernel this package registers, against the untouched cpu backend: values and gradients on
+ * small random shapes, including stride 2, 'valid' and 'same' padding, and the fallback cases.
+ * Tolerance: 1e-4 relative (float32 sums in a different order).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, it } from 'vitest';
+import { batchNormTrain } from '../src/forward.ts';
+import { expectClose, on, setupBackends, values } from './backends.ts';
+
+const TOL = 1e-4;
+let backends: string[] = [];
+beforeAll(async () => {
+  backends = await setupBackends();
+});
+
+async function compare(what: string, f: () => tf.Tensor | tf.Tensor[]) {
+  const expected = await on('cpu', f);
+  for (const b of backends) {
+    const actual = await on(b, f);
+    actual.forEach((a, i) => expectClose(a, expected[i], TOL, `${what} [${b}] output ${i}`));
+  }
+}
+
+describe('Conv2DBackpropFilter and Conv2DBackpropInput (conv2d gradients)', () => {
+  const cases: Array<{ x: number[]; f: number[]; stride: number; pad: 'same' | 'valid' }> = [
+    { x: [2, 9, 8, 1], f: [3, 3, 1, 4], stride: 1, pad: 'same' }, // im2col path (first layer)
+    { x: [2, 9, 8, 1], f: [3, 3, 1, 4], stride: 2, pad: 'valid' },
+    { x: [3, 7, 9, 5], f: [3, 3, 5, 6], stride: 1, pad: 'same' }, // transposed-conv path
+    { x: [3, 7, 9, 5], f: [3, 3, 5, 6], stride: 1, pad: 'valid' },
+    { x: [2, 9, 10, 8], f: [3, 2, 8, 3], stride: 2, pad: 'same' }, // strided: input grad falls back
+    { x: [2, 10, 9, 9], f: [2, 3, 9, 4], stride: 2, pad: 'valid' }, // unread rows are cropped
+  ];
+  for (const c of cases)
+    it(`x ${c.x} filter ${c.f} stride ${c.stride} ${c.pad}`, async () => {
+      const xv = values(tf.util.sizeFromShape(c.x), 1);
+      const fv = values(tf.util.sizeFromShape(c.f), 2);
+      await compare('conv2d grads', () => {
+        const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
+        const filter = tf.tensor4d(fv, c.f as [number, number, number, number]);
+        // A non-uniform upstream gradient: weight the outputs before summing.
+        const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => {
+          const y = tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad);
+          return tf.sum(tf.mul(y, tf.tensor(values(y.size, 3), y.shape)));
+        });
+        return g([x, filter]);
+      });
+    });
+});
+
+describe('MaxPoolGrad', () => {
+  const cases: Array<{ x: number[]; size: number; stride: number; pad: 'same' | 'valid' }> = [
+    { x: [2, 8, 8, 3], size: 2, stride: 2, pad: 'valid' },
+    { x: [2, 7, 9, 3], size: 3, stride: 2, pad: 'same' },
+    { x: [1, 6, 5, 2], size: 2, stride: 1, pad: 'valid' }, // overlapping windows
+  ];
+  for (const c of cases)
+    it(`x ${c.x} pool ${c.size} stride ${c.stride} ${c.pad}, with ties`, async () => {
+      // Quantised inputs: many windows hold equal maxima, so the first-maximum rule is tested.
+      const xv = values(tf.util.sizeFromShape(c.x), 4, 4);
+      await compare('maxPool grad', () => {
+        const g = tf.grad((a: tf.Tensor) => {
+          const y = tf.maxPool(a as tf.Tensor4D, c.size, c.stride, c.pad);
+          return tf.sum(tf.mul(y, tf.tensor(values(y.size, 5), y.shape)));
+        });
+        return g(tf.tensor4d(xv, c.x as [number, number, number, number]));
+      });
+    });
+});
+
+describe('Sum and Mean', () => {
+  const cases: Array<{ shape: number[]; axis: number[]; keepDims: boolean }> = [
+    { shape: [3, 5, 4, 6], axis: [0, 1, 2], keepDims: false }, // leading: matrix product
+    { shape: [3, 5, 4, 6], axis: [0], keepDims: true },
+    { shape: [3, 5, 4, 6], axis: [2, 3], keepDims: false }, // trailing: loop
+    { shape: [3, 5, 4, 6], axis: [1, 2], keepDims: true }, // middle: fallback
+  ];
+  for (const c of cases)
+    it(`shape ${c.shape} axis ${c.axis} keepDims ${c.keepDims}`, async () => {
+      const xv = values(tf.util.sizeFromShape(c.shape), 6);
+      await compare('sum/mean', () => {
+        const x = tf.tensor(xv, c.shape);
+        const w = () => tf.tensor(values(tf.sum(x, c.axis, c.keepDims).size, 7), tf.sum(x, c.axis, c.keepDims).shape);
+        const gs = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.sum(a, c.axis, c.keepDims), w())));
+        const gm = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.mean(a, c.axis, c.keepDims), w())));
+        return [tf.sum(x, c.axis, c.keepDims), tf.mean(x, c.axis, c.keepDims), gs(x), gm(x)];
+      });
+    });
+});
+
+describe('Tile', () => {
+  const cases: Array<{ shape: number[]; reps: number[] }> = [
+    { shape: [1, 1, 1, 5], reps: [2, 3, 4, 1] },
+    { shape: [2, 3], reps: [3, 2] },
+    { shape: [4], reps: [3] },
+    { shape: [2, 1, 3], reps: [1, 4, 2] },
+  ];
+  for (const c of cases)
+    it(`shape ${c.shape} reps ${c.reps}`, async () => {
+      const xv = values(tf.util.sizeFromShape(c.shape), 8);
+      await compare('tile', () => {
+        const x = tf.tensor(xv, c.shape);
+        const y = tf.tile(x, c.reps);
+        const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.tile(a, c.reps), tf.tensor(values(y.size, 9), y.shape))));
+        return [y, g(x)];
+      });
+    });
+});
+
+describe('SerBatchNormTrain / SerBatchNormTrainGrad (fused batch norm)', () => {
+  for (const shape of [
+    [4, 5, 3, 6],
+    [7, 2],
+  ])
+    it(`shape ${shape}: output, moments and gradients match tf.moments + tf.batchNorm on cpu`, async () => {
+      const C = shape[shape.length - 1];
+      const xv = values(tf.util.sizeFromShape(shape), 10).map((v, i) => v * 3 + (i % C));
+      const gv = values(C, 11).map((v) => v + 1);
+      const bv = values(C, 12);
+      const wv = values(tf.util.sizeFromShape(shape), 13);
+      const run = () => {
+        const x = tf.tensor(xv, shape);
+        const gamma = tf.tensor1d(gv);
+        const beta = tf.tensor1d(bv);
+        const kept: tf.Tensor[] = [];
+        const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+          const r = batchNormTrain(a, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3);
+          kept.push(r.mean, r.variance);
+          return tf.sum(tf.mul(r.y, tf.tensor(wv, shape)));
+        };
+        const grads = tf.grads(f)([x, gamma, beta]);
+        const r = batchNormTrain(x, gamma, beta, 1e-3);
+        const out = [r.y, r.mean.clone(), r.variance.clone(), ...grads];
+        tf.dispose([...kept, r.mean, r.variance]);
+        return out;
+      };
+      await compare('batch norm', run);
+    });
+});
