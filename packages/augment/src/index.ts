@@ -1,3 +1,8 @@
 export { rngFor, shuffled, type Rng } from './prng.ts';
 export { addNoise } from './noise.ts';
+export { stftPolar, istft, type PolarSpectrogram, type Spectrogram, type StftOptions } from './stft.ts';
+export { phaseVocoder, timeStretch, roundHalfEven, type TimeStretchOptions } from './vocoder.ts';
+export { pitchShift, type PitchShiftOptions } from './pitch.ts';
+export { AUGMENT_KINDS, augmentClip, renderVariant, variantId, variantsOf, type AugmentKind } from './augment.ts';
+export { augmentAll, type ClipResult } from './batch.ts';
 export { apportion, stratifiedSplit, SPLITS, type SplitName, type SplitRecord, type SplitResult } from './split.ts';

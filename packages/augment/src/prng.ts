@@ -9,7 +9,7 @@ export interface Rng {
   next(): number;
   /** Uniform in [lo, hi). */
   uniform(lo: number, hi: number): number;
-  /** Standard normal (Box–Muller; one value per call, the pair's twin is kept). */
+  /** Standard normal (Marsaglia's polar method: no trig; one value per call, the pair's twin is kept). */
   normal(): number;
 }
 
@@ -57,11 +57,15 @@ export function rngFor(...key: (string | number)[]): Rng {
         spare = null;
         return v;
       }
-      const u = 1 - next(); // (0, 1]: log stays finite
-      const r = Math.sqrt(-2 * Math.log(u));
-      const theta = 2 * Math.PI * next();
-      spare = r * Math.sin(theta);
-      return r * Math.cos(theta);
+      let u: number, v: number, s: number;
+      do {
+        u = 2 * next() - 1;
+        v = 2 * next() - 1;
+        s = u * u + v * v;
+      } while (s >= 1 || s === 0);
+      const f = Math.sqrt((-2 * Math.log(s)) / s);
+      spare = v * f;
+      return u * f;
     },
   };
 }

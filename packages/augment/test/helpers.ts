@@ -1,55 +1,7 @@
-/** Test helpers: a fake StageContext over in-memory tables, and RAVDESS-like recordings. */
+/** Test helpers: RAVDESS-like recordings. */
 import { createHash } from 'node:crypto';
-import { buildTable, CLASSES_METADATA, EMOTIONS, tableFromBytes, tableToBytes, type StageContext, type StageManifest, type StageName } from '@ser/core';
+import { buildTable, CLASSES_METADATA, EMOTIONS } from '@ser/core';
 import type { Table } from 'apache-arrow';
-
-export interface FakeRun<P> {
-  ctx: StageContext<P>;
-  written: Map<string, Table>;
-  bytes: Map<string, Uint8Array>;
-  failures: { item: string; reason: string }[];
-}
-
-/** `tables` keys are 'stage/output'; `upstreamParams` feeds ctx.upstream(stage).params. */
-export function fakeContext<P>(
-  stage: StageName,
-  params: P,
-  tables: Record<string, Table>,
-  upstreamParams: Partial<Record<StageName, unknown>> = {},
-): FakeRun<P> {
-  const written = new Map<string, Table>();
-  const bytes = new Map<string, Uint8Array>();
-  const failures: { item: string; reason: string }[] = [];
-  const ctx: StageContext<P> = {
-    stage,
-    params,
-    dataset: { path: 'unused', format: 'ravdess', actors: [] },
-    root: '/nonexistent',
-    upstream: (s) => ({ stage: s, params: upstreamParams[s] ?? {} }) as StageManifest,
-    async readTable(s, output) {
-      const t = tables[`${s}/${output}`];
-      if (!t) throw new Error(`fake context: no table ${s}/${output}`);
-      return tableFromBytes(tableToBytes(t)); // round-trip, as the runner reads files
-    },
-    inputPath: async () => {
-      throw new Error('fake context: no files');
-    },
-    async writeTable(output, table) {
-      const b = tableToBytes(table);
-      written.set(output, tableFromBytes(b));
-      bytes.set(output, b);
-      return { file: `${output}.arrow`, sha256: createHash('sha256').update(b).digest('hex'), bytes: b.length, rows: table.numRows };
-    },
-    writeFile: async () => {
-      throw new Error('fake context: writeFile unused');
-    },
-    fail: (item, reason) => void failures.push({ item, reason }),
-    log: () => {},
-    progress: () => ({ tick() {}, done() {} }),
-    summary: {},
-  };
-  return { ctx, written, bytes, failures };
-}
 
 export interface FakeRecording {
   id: string;

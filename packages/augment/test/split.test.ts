@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildTable, readNumbers, readStrings, splitSchema } from '@ser/core';
 import { apportion, SPLITS, stratifiedSplit } from '../src/split.ts';
 import { splitStage } from '../src/split-stage.ts';
-import { fakeContext, ravdessRecordings, recordingsTable } from './helpers.ts';
+import { memoryStageContext } from '@ser/core/testing';
+import { ravdessRecordings, recordingsTable } from './helpers.ts';
 
 const records = ravdessRecordings();
 const params = (raw: object = {}) => splitSchema.parse(raw);
@@ -79,18 +80,22 @@ describe('split stage', () => {
   const augIds = records.flatMap((r) => [`${r.id}#noise0`, `${r.id}#pitch0`]);
   const augTable = buildTable(augIds.length, { id: augIds, source: augIds.map((id) => id.split('#')[0]) });
   const run = (raw: object) => {
-    const fake = fakeContext('split', params(raw), {
-      'ingest/recordings': recordingsTable(records),
-      'mel/tensors': melTable,
-      'augment/tensors': augTable,
+    const mem = memoryStageContext({
+      stage: 'split',
+      params: params(raw),
+      upstream: {
+        ingest: { tables: { recordings: recordingsTable(records) } },
+        mel: { tables: { tensors: melTable } },
+        augment: { tables: { tensors: augTable } },
+      },
     });
-    return splitStage.run(fake.ctx).then(() => fake);
+    return splitStage.run(mem.ctx).then(() => mem);
   };
 
   for (const groupBy of ['recording', 'actor'] as const) {
     it(`leaks nothing into training (groupBy ${groupBy})`, async () => {
-      const { written, ctx } = await run({ groupBy });
-      const t = written.get('assignment')!;
+      const { tables: out, ctx } = await run({ groupBy });
+      const t = out.assignment;
       const [ids, sources, splits, tables, rows] = ['id', 'source', 'split', 'table', 'row'].map((c) => readStrings(t, c));
       const splitOfSource = new Map(ids.flatMap((id, k) => (tables[k] === 'mel' ? [[id, splits[k]] as const] : [])));
       expect(splitOfSource.size).toBe(records.length);

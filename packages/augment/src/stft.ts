@@ -1,0 +1,98 @@
+/**
+ * Complex STFT / ISTFT with librosa 0.10 semantics (core.stft / core.istft): periodic Hann window,
+ * centred frames with zero padding, float64 FFTs whose results are stored as complex64, and an
+ * inverse that overlap-adds into float32 and divides by the window sum-square envelope.
+ */
+import { hannWindow, realFft } from '@ser/features';
+
+/** Complex64 spectrogram, frame-major: bin k of frame t at `t * bins + k`. */
+export interface Spectrogram {
+  re: Float32Array;
+  im: Float32Array;
+  bins: number;
+  frames: number;
+}
+
+export interface StftOptions {
+  /** FFT size (= window length); default 2048. */
+  nFft?: number;
+  /** Hop in samples; default nFft / 4 (librosa's default). */
+  hopLength?: number;
+}
+
+const resolve = ({ nFft = 2048, hopLength }: StftOptions) => ({ nFft, hop: hopLength ?? Math.floor(nFft / 4) });
+
+/**
+ * |D| and angle(D) of D = librosa.stft(y, n_fft, hop_length, center=True, pad_mode='constant')
+ * (1 + floor(len / hop) frames), as numpy computes np.abs / np.angle on the complex64 STFT:
+ * in float32. What the phase vocoder reads; one analysis serves every stretch of a clip.
+ */
+export interface PolarSpectrogram {
+  mag: Float32Array;
+  phase: Float32Array;
+  bins: number;
+  frames: number;
+}
+
+export function stftPolar(y: Float32Array, opts: StftOptions = {}): PolarSpectrogram {
+  const { nFft, hop } = resolve(opts);
+  const bins = nFft / 2 + 1;
+  const frames = 1 + Math.floor(y.length / hop);
+  const window = hannWindow(nFft);
+  const fft = realFft(nFft);
+  const mag = new Float32Array(frames * bins);
+  const phase = new Float32Array(frames * bins);
+  const frame = new Float64Array(nFft);
+  const bufRe = new Float64Array(bins);
+  const bufIm = new Float64Array(bins);
+  const f32 = Math.fround;
+  for (let t = 0; t < frames; t++) {
+    const start = t * hop - nFft / 2;
+    for (let i = 0; i < nFft; i++) {
+      const j = start + i;
+      frame[i] = j >= 0 && j < y.length ? window[i] * y[j] : 0;
+    }
+    fft.forward(frame, bufRe, bufIm);
+    for (let k = 0, o = t * bins; k < bins; k++) {
+      const re = f32(bufRe[k]), im = f32(bufIm[k]); // the complex64 STFT value
+      mag[o + k] = Math.sqrt(re * re + im * im);
+      phase[o + k] = Math.atan2(im, re);
+    }
+  }
+  return { mag, phase, bins, frames };
+}
+
+/**
+ * librosa.istft(S, hop_length, center=True, length): windowed inverse FFTs overlap-added in frame
+ * order into float32, then divided by the float32 window sum-square where it exceeds float32 tiny.
+ */
+export function istft(S: Spectrogram, length: number, opts: StftOptions = {}): Float32Array {
+  const { nFft, hop } = resolve(opts);
+  if (S.bins !== nFft / 2 + 1) throw new Error(`istft: ${S.bins} bins do not match nFft ${nFft}`);
+  const half = nFft / 2;
+  const frames = Math.min(S.frames, Math.ceil((length + nFft) / hop));
+  const window = hannWindow(nFft);
+  const fft = realFft(nFft);
+  const y = new Float32Array(length);
+  const envelope = new Float32Array(length);
+  const bufRe = new Float64Array(S.bins);
+  const bufIm = new Float64Array(S.bins);
+  const frame = new Float64Array(nFft);
+  for (let t = 0; t < frames; t++) {
+    const o = t * S.bins;
+    bufRe.set(S.re.subarray(o, o + S.bins));
+    bufIm.set(S.im.subarray(o, o + S.bins));
+    bufIm[0] = bufIm[half] = 0; // irfft ignores the imaginary parts of DC and Nyquist
+    fft.inverse(bufRe, bufIm, frame);
+    const start = t * hop - half;
+    const from = Math.max(0, -start);
+    const to = Math.min(nFft, length - start);
+    for (let i = from; i < to; i++) {
+      y[start + i] += window[i] * frame[i];
+      envelope[start + i] += window[i] * window[i];
+    }
+  }
+  const tiny = 1.1754943508222875e-38;
+  for (let i = 0; i < length; i++) if (envelope[i] > tiny) y[i] /= envelope[i];
+  return y;
+}
