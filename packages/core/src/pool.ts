@@ -17,18 +17,12 @@ interface Job {
   fn: string;
   args: unknown[];
   transfer: ArrayBuffer[];
-  resolve: (v: any) => void;
-  reject: (e: Error) => void;
 }
 
-const ENTRY = new URL('./worker-entry.ts', import.meta.url);
+const ENTRY = new URL('./worker-bootstrap.js', import.meta.url);
 
-/** Workers run TypeScript through tsx, as the main process does. */
 function spawn(moduleUrl: string): Worker {
-  return new Worker(ENTRY, {
-    workerData: { moduleUrl },
-    execArgv: ['--import', 'tsx'],
-  });
+  return new Worker(ENTRY, { workerData: { moduleUrl } });
 }
 
 /** Default size: one worker per core (`SER_WORKERS` overrides). */
@@ -69,7 +63,7 @@ export function createPool(moduleUrl: URL | string, size = defaultPoolSize()): W
       return limit(async () => {
         let worker = idle.pop()!;
         try {
-          return (await runOn(worker, { fn, args, transfer } as Job)) as T;
+          return (await runOn(worker, { fn, args, transfer })) as T;
         } catch (e) {
           // An error thrown by the function leaves the worker alive; a crash kills it, so replace it.
           if ((e as { workerDied?: boolean }).workerDied) {

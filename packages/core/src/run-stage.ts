@@ -92,6 +92,9 @@ export async function runStage(
 
   try {
     await def.run(ctx);
+    const tables = Object.values(outputs).filter((o) => o.rows !== undefined);
+    if (failures.length && tables.length && tables.every((o) => o.rows === 0))
+      throw new Error(`${stage}: all ${failures.length} item(s) failed, e.g. ${failures[0].item}: ${failures[0].reason}`);
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     throw e;
