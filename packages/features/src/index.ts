@@ -4,3 +4,4 @@ export * from './resample.ts';
 export * from './trim.ts';
 export * from './mel.ts';
 export * from './extract.ts';
+export { benchFeatures } from './bench.ts';

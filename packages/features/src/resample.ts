@@ -141,11 +141,11 @@ export function resample(x: Float32Array, srIn: number, srOut: number): Float32A
   return resampleDirect(x, srOut / srIn);
 }
 
-/** Relative cost of one FFT pass per prime factor (measured on this FFT; 7 and 5 are the slow ones). */
-const FACTOR_COST: Record<number, number> = { 2: 1, 3: 1.7, 5: 2.2, 7: 3.5 };
+/** Relative cost of one FFT pass over the data per radix (measured on fft.ts; radix 4 covers two 2s). */
+const PASS_COST: Record<number, number> = { 4: 1, 2: 0.75, 3: 1, 5: 1.2, 7: 1.5 };
 function fftCost(n: number): number {
   let cost = 0;
-  for (const p of SMOOTH_PRIMES) while (n % p === 0) (cost += FACTOR_COST[p]), (n /= p);
+  for (const p of [4, 2, 3, 5, 7]) while (n % p === 0) (cost += PASS_COST[p]), (n /= p);
   return cost;
 }
 

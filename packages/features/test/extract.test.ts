@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { readNumbers, readStrings, readTensor, stageParams } from '@ser/core';
+import { extractFeatures, featureTable, loadTrimmed, SilentClipError } from '../src/extract.ts';
+import { fixFrames } from '../src/mel.ts';
+import { WavError } from '../src/wav.ts';
+import { makeWav } from './helpers.ts';
+
+const trim = stageParams('trim', {});
+const mel = stageParams('mel', {});
+
+/** `seconds` of a chirp-like tone between silences, at 44.1 kHz stereo. */
+function clip(seconds: number): Uint8Array {
+  const sr = 44100, n = Math.round(sr * (seconds + 0.4));
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = i / sr;
+    const v = t > 0.2 && t < 0.2 + seconds ? 0.4 * Math.sin(2 * Math.PI * (300 + 400 * t) * t) : 0;
+    samples.push(v, 0.5 * v);
+  }
+  return makeWav({ tag: 1, bits: 24, channels: 2, sampleRate: sr, samples });
+}
+
+describe('fixFrames', () => {
+  const x = Float32Array.from([1, 2, 3, 4, 5, 6]); // 2 mels x 3 frames
+  it('truncates on the right', () => expect(Array.from(fixFrames(x, 2, 3, 2, -80))).toEqual([1, 2, 4, 5]));
+  it('pads on the right with the pad value', () => expect(Array.from(fixFrames(x, 2, 3, 4, -80))).toEqual([1, 2, 3, -80, 4, 5, 6, -80]));
+});
+
+describe('extractFeatures / featureTable (ser features)', () => {
+  it('short clip: [128,128] padded with the floor (-80 dB); raw keeps all frames', () => {
+    const row = extractFeatures(clip(1), 'short.wav', trim, mel);
+    expect(row.shape).toEqual([128, 128]);
+    expect(row.frames).toBeLessThan(128);
+    expect([row.sourceRate, row.sourceChannels]).toEqual([44100, 2]);
+    expect(row.logmel[127]).toBe(-80);
+    expect(Math.max(...row.logmel)).toBe(0);
+    const raw = extractFeatures(clip(1), 'short.wav', trim, mel, true);
+    expect(raw.shape).toEqual([128, row.frames]);
+    expect(raw.logmel.length).toBe(128 * row.frames);
+    // Padding only appends: the real frames are identical.
+    expect(row.logmel.subarray(0, row.frames)).toEqual(raw.logmel.subarray(0, row.frames));
+  });
+
+  it('long clip is truncated to 128 frames; pad value is a param', () => {
+    const row = extractFeatures(clip(3.5), 'long.wav', trim, { ...mel, padValue: 0 });
+    expect(row.frames).toBeGreaterThan(128);
+    expect(row.logmel.length).toBe(128 * 128);
+    const short = extractFeatures(clip(1), 'short.wav', trim, { ...mel, padValue: -100 });
+    expect(short.logmel[127]).toBe(-100);
+  });
+
+  it('one-row Arrow table with the tensor, trim interval and source info', () => {
+    const row = extractFeatures(clip(1), 'one.wav', trim, mel, true);
+    const table = featureTable(row);
+    expect(table.numRows).toBe(1);
+    expect(readStrings(table, 'id')).toEqual(['one.wav']);
+    expect(readNumbers(table, 'trim_start')).toEqual([row.trimStart]);
+    expect(readNumbers(table, 'trim_end')).toEqual([row.trimEnd]);
+    expect(readNumbers(table, 'source_rate')).toEqual([44100]);
+    const t = readTensor(table, 'logmel');
+    expect(t.shape).toEqual([128, row.frames]);
+    expect(t.data).toEqual(row.logmel);
+  });
+
+  it('bad and silent input are errors naming the file', () => {
+    expect(() => loadTrimmed(new Uint8Array(0), 'empty.wav', trim)).toThrow(WavError);
+    const silent = makeWav({ tag: 1, bits: 16, channels: 1, sampleRate: 22050, samples: new Array(5000).fill(0) });
+    expect(() => loadTrimmed(silent, 'quiet.wav', trim)).toThrow(SilentClipError);
+    expect(() => loadTrimmed(silent, 'quiet.wav', trim)).toThrow(/^quiet\.wav: all-silent/);
+  });
+});
