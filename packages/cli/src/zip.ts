@@ -44,7 +44,12 @@ export function readZip(buf: Buffer, file: string): ZipEntry[] {
         const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
         const raw = buf.subarray(start, start + compressed);
         if (method !== 0 && method !== 8) throw new Error(`${file}: ${name}: unsupported compression method ${method}`);
-        const data = method === 0 ? raw : inflateRawSync(raw);
+        let data: Buffer;
+        try {
+          data = method === 0 ? raw : inflateRawSync(raw);
+        } catch (e) {
+          throw new Error(`${file}: ${name}: corrupt compressed data (${(e as Error).message})`);
+        }
         if (crc32(data) !== crc) throw new Error(`${file}: ${name}: CRC mismatch (truncated or corrupt archive)`);
         return data;
       },

@@ -54,6 +54,24 @@ describe('nx run pipeline:all, incrementally', () => {
     expect(ws.readJson('data/eval/manifest.json').reasons).toEqual(["upstream 'train' output changed"]);
   });
 
+  it('ser exp show lists both runs with train.learningRate as the only param column; exp diff gives metric deltas', () => {
+    const show = ws.ser(['exp', 'show', '--json']);
+    expect(show.code).toBe(0);
+    const rows = JSON.parse(show.output) as Record<string, unknown>[];
+    expect(rows).toHaveLength(2);
+    const paramColumns = Object.keys(rows[0]).filter((k) => /^(ingest|trim|mel|augment|split|train|eval)\./.test(k));
+    expect(paramColumns).toEqual(['train.learningRate']);
+    expect(rows.map((r) => r['train.learningRate']).sort()).toEqual([0.001, 0.002]);
+    const table = ws.ser(['exp', 'show']).output;
+    expect(table).toMatch(/train\.learningRate/);
+    const [a, b] = rows.map((r) => String(r.id));
+    const diff = JSON.parse(ws.ser(['exp', 'diff', a, b, '--json']).output);
+    expect(diff.params).toEqual([{ key: 'train.learningRate', a: expect.any(Number), b: expect.any(Number) }]);
+    const f1 = diff.metrics.find((m: { key: string }) => m.key === 'test.macroF1');
+    expect(f1.delta).toBeCloseTo(f1.b - f1.a, 12);
+    expect(ws.ser(['exp', 'why']).output).toMatch(/train\s+ran in .*param train\.learningRate: 0\.001 → 0\.002/);
+  });
+
   it('going back to the previous params restores from cache', () => {
     expect(run().ran).toEqual([]);
   });
