@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLASSES_METADATA, EMOTIONS, STAGE_NAMES, buildTable, stageParams, type StageName } from '@ser/core';
+import { CLASSES_METADATA, EMOTIONS, STAGE_NAMES, buildTable, readTensor, stageParams, type StageName } from '@ser/core';
 import { memoryStageContext } from '@ser/core/testing';
+import { buildModel, fitStandardization, initBackend, loadTrainedModel, modelFiles, predictProbabilities, standardizationFile } from '@ser/model';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EvalMetrics } from '../src/metrics.ts';
+import { argmaxRows, confusionMatrix, type EvalMetrics } from '../src/metrics.ts';
 import { evalStage, type ModelLoader } from '../src/stages.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ser-eval-stage-'));
@@ -25,7 +26,8 @@ function upstream() {
     speaker: speakers,
     gender: speakers.map((s) => (Number(s) % 2 ? 'male' : 'female')),
   });
-  const logmel = new Float32Array(8 * size);
+  // Varied values so that a real model's outputs differ between clips; the stub reads only value 0.
+  const logmel = Float32Array.from({ length: 8 * size }, (_, k) => -40 + 30 * Math.sin(k * 1.7));
   predictedClass.forEach((c, i) => (logmel[i * size] = c));
   const tensors = buildTable(8, { id: ids, logmel: { data: logmel, shape } });
   // train r1 r2 (+ an augmented variant), val r3 r4, test r5..r8 plus an augmented test row that must be ignored
@@ -127,4 +129,29 @@ describe('eval stage', () => {
     const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', {}), upstream: upstream() });
     await expect(evalStage(stubLoader(['a', 'b'])).run(mem.ctx)).rejects.toThrow(/train\/model classes \[a,b\] differ from split\/assignment classes/);
   });
+
+  it('runs a real (untrained) @ser/model model from its files; metrics match direct predictions', async () => {
+    const modelDir = join(dir, 'real');
+    mkdirSync(modelDir, { recursive: true });
+    await initBackend('cpu');
+    const params = stageParams('train', { filters: [4], denseUnits: 8, seed: 3 });
+    const model = buildModel(params, EMOTIONS.length, [...shape, 1]);
+    const files = await modelFiles(model, [...EMOTIONS]);
+    const up = upstream();
+    const x = readTensor(up.mel!.tables!.tensors, 'logmel').data;
+    writeFileSync(join(modelDir, 'model.json'), files.modelJson);
+    writeFileSync(join(modelDir, 'weights.bin'), files.weights);
+    writeFileSync(join(modelDir, 'standardization.json'), standardizationFile(fitStandardization(x, 8, shape)));
+    up.train!.paths = { ...up.train!.paths, model: join(modelDir, 'model.json'), weights: join(modelDir, 'weights.bin'), standardization: join(modelDir, 'standardization.json') };
+    const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', { backend: 'cpu' }), upstream: up });
+    await evalStage().run(mem.ctx);
+    const m = JSON.parse(new TextDecoder().decode(mem.files.metrics)) as EvalMetrics;
+    expect(m.backend).toBe('cpu');
+    // Independent path: load the same files, predict mel rows 4..7 (test) directly.
+    const loaded = await loadTrainedModel(modelDir);
+    const p = predictProbabilities(loaded.model, loaded.standardization, x.subarray(4 * size), 4, shape);
+    const expected = confusionMatrix(labels.slice(4), argmaxRows(p, EMOTIONS.length), EMOTIONS.length);
+    expect(m.test!.confusionMatrix).toEqual(expected);
+  });
 });
+
