@@ -63,7 +63,7 @@ body{font-family:system-ui,'DejaVu Sans',sans-serif;margin:2rem auto;max-width:1
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:left}
 .num{text-align:right;font-variant-numeric:tabular-nums}.protocol{background:#f6f6f6;padding:.5rem 1rem;border-left:4px solid #4c78a8}
-figure{margin:1rem 0}figure img{max-width:100%;height:auto}figcaption{color:#555;font-size:.9rem}
+figure{margin:1rem 0}.figures{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:flex-start}figure img{max-width:100%;height:auto}figcaption{color:#555;font-size:.9rem}
 .cols{display:flex;gap:2rem;flex-wrap:wrap}code{font-size:.85rem}`;
 
 export function renderReport(input: ReportInput): string {
@@ -87,7 +87,7 @@ ${summaryTable(m)}
 <h2>Per class</h2>
 <div class="cols">${perClass}</div>
 <h2>Figures</h2>
-${figures}
+<div class="figures">${figures}</div>
 <h2>Params</h2>
 ${table(['param', 'value'], params, 2)}
 <h2>Data and code</h2>
