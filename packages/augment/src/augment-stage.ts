@@ -13,35 +13,47 @@ export const augmentStage: StageDefinition<AugmentParams> = {
     const ids = readStrings(trimmed, 'id');
     const variants = variantsOf(ctx.params);
 
+    // Results land at their clip's place; failed clips are squeezed out afterwards, so rows
+    // follow trim order, then kind order, then n, whatever the worker scheduling.
+    const per = variants.length;
+    const size = mel.nMels * mel.frames;
+    const logmel = new Float32Array(ids.length * per * size);
+    const amounts = new Float64Array(ids.length * per);
+    const frames = new Int32Array(ids.length * per);
+    const ok = new Uint8Array(ids.length);
     const started = performance.now();
     const progress = ctx.progress('augment', ids.length);
     const pool = createPool(new URL('./worker.ts', import.meta.url));
-    const results = await augmentAll(pool, ids, readRagged(trimmed, 'audio'), sampleRate, ctx.params, mel, {
-      clipDone: () => progress.tick(),
-      error: (id, e) => ctx.fail(id, `augment failed: ${e.message}`),
+    await augmentAll(pool, ids, readRagged(trimmed, 'audio'), sampleRate, ctx.params, mel, {
+      result(i, r) {
+        logmel.set(r.logmel, i * per * size);
+        amounts.set(r.amounts, i * per);
+        frames.set(r.frames, i * per);
+        ok[i] = 1;
+        progress.tick();
+      },
+      error: (id, e) => (ctx.fail(id, `augment failed: ${e.message}`), progress.tick()),
     }).finally(() => (progress.done(), pool.close()));
 
-    // Rows in trim order, then kind order, then n: independent of worker scheduling.
-    const done = results.flatMap((r, i) => (r ? [{ source: ids[i], r }] : []));
-    const rows = done.length * variants.length;
-    const size = mel.nMels * mel.frames;
-    const logmel = new Float32Array(rows * size);
-    const amounts = new Float64Array(rows);
-    const frames = new Int32Array(rows);
-    done.forEach(({ r }, c) => {
-      logmel.set(r.logmel, c * variants.length * size);
-      amounts.set(r.amounts, c * variants.length);
-      frames.set(r.frames, c * variants.length);
+    const done: string[] = [];
+    ids.forEach((id, i) => {
+      if (!ok[i]) return;
+      const c = done.push(id) - 1;
+      if (c === i) return;
+      logmel.copyWithin(c * per * size, i * per * size, (i + 1) * per * size);
+      amounts.copyWithin(c * per, i * per, (i + 1) * per);
+      frames.copyWithin(c * per, i * per, (i + 1) * per);
     });
+    const rows = done.length * per;
     await ctx.writeTable(
       OUTPUTS.augment.tensors,
       buildTable(rows, {
-        id: done.flatMap(({ source }) => variants.map((v) => variantId(source, v.kind, v.n))),
-        source: done.flatMap(({ source }) => variants.map(() => source)),
+        id: done.flatMap((source) => variants.map((v) => variantId(source, v.kind, v.n))),
+        source: done.flatMap((source) => variants.map(() => source)),
         kind: done.flatMap(() => variants.map((v) => v.kind)),
-        amount: amounts,
-        frames,
-        logmel: { data: logmel, shape: [mel.nMels, mel.frames] },
+        amount: amounts.subarray(0, rows),
+        frames: frames.subarray(0, rows),
+        logmel: { data: logmel.subarray(0, rows * size), shape: [mel.nMels, mel.frames] },
       }),
     );
     Object.assign(ctx.summary, {

@@ -5,8 +5,9 @@ import type { augmentClip } from './augment.ts';
 export type ClipResult = ReturnType<typeof augmentClip>;
 
 /**
- * Render every clip of `audio` on `pool`; a clip whose rendering throws is reported to `onError`
- * and left null. Only `pool.size` clips are copied out at a time (a posted subarray would clone
+ * Render every clip of `audio` on `pool`, handing each result to `on.result` as it arrives (so
+ * the caller can place it without holding two copies); a clip whose rendering throws goes to
+ * `on.error`. Only `pool.size` clips are copied out at a time (posting a subarray would clone
  * its whole buffer).
  */
 export async function augmentAll(
@@ -16,21 +17,21 @@ export async function augmentAll(
   sampleRate: number,
   params: AugmentParams,
   mel: MelParams,
-  on: { clipDone?: () => void; error?: (id: string, e: Error) => void } = {},
-): Promise<(ClipResult | null)[]> {
-  const results = new Array<ClipResult | null>(ids.length).fill(null);
+  on: { result?: (i: number, r: ClipResult) => void; error?: (id: string, e: Error) => void } = {},
+): Promise<void> {
   let next = 0;
   const drain = async () => {
     for (let i = next++; i < ids.length; i = next++) {
       const clip = audio.data.slice(audio.offsets[i], audio.offsets[i + 1]);
+      let r: ClipResult;
       try {
-        results[i] = await pool.call<ClipResult>('augmentClip', [ids[i], clip, sampleRate, params, mel], [clip.buffer]);
+        r = await pool.call<ClipResult>('augmentClip', [ids[i], clip, sampleRate, params, mel], [clip.buffer]);
       } catch (e) {
         on.error?.(ids[i], e as Error);
+        continue;
       }
-      on.clipDone?.();
+      on.result?.(i, r);
     }
   };
   await Promise.all(Array.from({ length: pool.size }, drain));
-  return results;
 }
