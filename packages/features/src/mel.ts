@@ -117,10 +117,10 @@ export function melSpectrogram(y: Float32Array, opts: MelOptions): { mel: Float3
   const { weights, lo, hi } = bank;
   for (let t = 0; t < frames; t++) {
     const start = t * hopLength - pad;
-    for (let i = 0; i < nFft; i++) {
-      const j = start + i;
-      frame[i] = j >= 0 && j < y.length ? y[j] * window[i] : 0;
-    }
+    // Zero padding outside the signal (centred frames at the edges).
+    const i0 = Math.max(0, -start), i1 = Math.min(nFft, y.length - start);
+    frame.fill(0);
+    for (let i = i0; i < i1; i++) frame[i] = y[start + i] * window[i];
     fft.forward(frame, re, im);
     for (let k = 0; k < nBins; k++) power[k] = re[k] * re[k] + im[k] * im[k];
     // Each filter is nonzero over a narrow band: sum only that band.
@@ -138,7 +138,7 @@ export function melSpectrogram(y: Float32Array, opts: MelOptions): { mel: Float3
 export function powerToDb(s: Float32Array, topDb = 80): Float32Array {
   const amin = 1e-10;
   let max = 0;
-  for (const v of s) if (v > max) max = v;
+  for (let i = 0; i < s.length; i++) if (s[i] > max) max = s[i];
   const ref = 10 * Math.log10(Math.max(amin, max));
   let top = -Infinity;
   for (let i = 0; i < s.length; i++) {

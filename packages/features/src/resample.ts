@@ -97,15 +97,6 @@ function responseSamples(): Float64Array {
   return responseTable;
 }
 
-/** Magnitude response at ν = f / lower Nyquist (0 beyond the table: far in the stopband). */
-function response(nu: number): number {
-  const t = responseSamples();
-  const x = nu / RESPONSE_STEP;
-  const i = Math.floor(x);
-  if (i >= t.length - 1) return 0;
-  return t[i] + (t[i + 1] - t[i]) * (x - i);
-}
-
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
   return a;
@@ -166,6 +157,7 @@ function resampleFft(x: Float32Array, p: number, q: number): Float32Array {
   const N = q * best, M = p * best;
   const spectrumIn = realFft(N);
   const re = new Float64Array(Math.max(N, M) / 2 + 1), im = new Float64Array(Math.max(N, M) / 2 + 1);
+  // The FFT reads a float64 buffer (one element type keeps its loops monomorphic); the tail is the zero padding.
   const padded = new Float64Array(N);
   padded.set(x);
   spectrumIn.forward(padded, re, im);
@@ -173,8 +165,13 @@ function resampleFft(x: Float32Array, p: number, q: number): Float32Array {
   const half = Math.min(N, M) / 2;
   const last = M / 2;
   const scale = M / N;
+  // Response by linear interpolation in the table (inlined: this loop runs over every output bin).
+  const table = responseSamples();
+  const step = 1 / (half * RESPONSE_STEP);
   for (let j = 0; j <= last; j++) {
-    const g = j < half ? scale * response(j / half) : 0;
+    const x = j * step;
+    const i = x | 0;
+    const g = j < half && i < table.length - 1 ? scale * (table[i] + (table[i + 1] - table[i]) * (x - i)) : 0;
     re[j] *= g;
     im[j] *= g;
   }

@@ -109,6 +109,7 @@ export function decodeWav(bytes: Uint8Array, name: string): DecodedWav {
 function mixToMono(view: DataView, at: number, frames: number, f: Format): Float32Array {
   const out = new Float32Array(frames);
   const { channels, bits, tag } = f;
+  if (tag === FORMAT_PCM && bits === 16) return mixInt16(view, at, frames, channels, out);
   const bytesPer = bits / 8;
   const read: (p: number) => number =
     tag === FORMAT_FLOAT
@@ -126,6 +127,24 @@ function mixToMono(view: DataView, at: number, frames: number, f: Format): Float
   for (let i = 0; i < frames; i++) {
     let sum = 0;
     for (let c = 0; c < channels; c++, p += bytesPer) sum += Math.fround(read(p));
+    out[i] = sum / channels;
+  }
+  return out;
+}
+
+/** The common case (16-bit PCM) through an Int16Array view: no per-sample DataView call. */
+function mixInt16(view: DataView, at: number, frames: number, channels: number, out: Float32Array): Float32Array {
+  const offset = view.byteOffset + at;
+  const count = frames * channels;
+  // Int16Array needs an even offset and assumes a little-endian host (x86, ARM): copy when misaligned.
+  const pcm = offset % 2 === 0 ? new Int16Array(view.buffer, offset, count) : new Int16Array(view.buffer.slice(offset, offset + 2 * count));
+  if (channels === 1) {
+    for (let i = 0; i < frames; i++) out[i] = pcm[i] / 32768;
+    return out;
+  }
+  for (let i = 0, p = 0; i < frames; i++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++, p++) sum += pcm[p] / 32768;
     out[i] = sum / channels;
   }
   return out;

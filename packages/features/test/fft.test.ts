@@ -64,3 +64,16 @@ it('nextFastLength gives the next 7-smooth length (optionally a multiple)', () =
   expect(nextFastLength(97)).toBe(98);
   expect(nextFastLength(1000, 7)).toBe(1008);
 });
+
+it('realFft.forward zero-extends a shorter input (odd and even lengths)', () => {
+  for (const len of [0, 5, 6, 31]) {
+    const x = signal(len);
+    const padded = new Float64Array(32);
+    padded.set(x);
+    const a = [new Float64Array(17), new Float64Array(17)], b = [new Float64Array(17), new Float64Array(17)];
+    realFft(32).forward(x, a[0], a[1]);
+    realFft(32).forward(padded, b[0], b[1]);
+    expect(maxDiff(a[0], b[0])).toBe(0);
+    expect(maxDiff(a[1], b[1])).toBe(0);
+  }
+});
