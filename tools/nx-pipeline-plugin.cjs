@@ -26,7 +26,7 @@ function packageClosure(root, name, seen = new Set()) {
 }
 
 function stageTarget(root, stage, deps) {
-  const code = [...packageClosure(root, stagePackages[stage])].sort().flatMap((name) => {
+  const code = [...packageClosure(root, stagePackages[stage].package)].sort().flatMap((name) => {
     const dir = `{workspaceRoot}/packages/${name.replace(/^@ser\//, '')}`;
     return [{ fileset: `${dir}/src/**/*` }, { fileset: `${dir}/package.json` }];
   });
