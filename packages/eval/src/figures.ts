@@ -17,10 +17,22 @@ export interface Figure {
 /** Debian fonts-dejavu-core; resvg also scans the system fonts, this pins the sans-serif face. */
 const DEJAVU = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
+/**
+ * Vega numbers gradient and clip-path ids with process-wide counters; renumbering them in document
+ * order makes the same spec give the same bytes (stable output hashes).
+ */
+function canonicalIds(svg: string): string {
+  const ids = [...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+  const renamed = new Map(ids.map((id, k) => [id, `${id.replace(/_?\d+$/, '')}-${k}`]));
+  return svg.replace(/(\sid="|url\(#|href="#)([^")]+)/g, (all, prefix: string, id: string) =>
+    renamed.has(id) ? prefix + renamed.get(id) : all,
+  );
+}
+
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    return canonicalIds(await view.toSVG());
   } finally {
     view.finalize();
   }

@@ -18,10 +18,10 @@ import {
   type StageDefinition,
 } from '@ser/core';
 import type { TopLevelSpec } from 'vega-lite';
-import { confusionMatrixSpec, learningCurvesSpec, parseHistory, renderFigure } from './figures.ts';
+import { confusionMatrixSpec, learningCurvesSpec, parseHistory, renderFigure, type TrainingHistory } from './figures.ts';
 import { argmaxRows, splitMetrics, type EvalMetrics, type SplitMetrics } from './metrics.ts';
 import { describeProtocol } from './protocol.ts';
-import { renderReport } from './report.ts';
+import { renderReport, type ReportInput } from './report.ts';
 
 /** A trained model ready to score clips: probabilities row-major [count, classes.length]. */
 export interface LoadedModel {
@@ -59,6 +59,48 @@ function classesOf(metadata: Map<string, string>, where: string): string[] {
 }
 
 const EVALUATED = ['val', 'test'] as const;
+
+/** Learning curves and, per evaluated split, the confusion matrix in counts and row-normalised: SVG + PNG outputs. */
+async function writeFigures(ctx: StageContext<EvalParams>, metrics: EvalMetrics, history: TrainingHistory) {
+  const specs: { name: string; title: string; spec: TopLevelSpec }[] = [
+    { name: 'learning-curves', title: 'Learning curves', spec: learningCurvesSpec(history) },
+  ];
+  for (const split of EVALUATED) {
+    const m = metrics[split];
+    if (!m) continue;
+    for (const normalize of [false, true]) {
+      const kind = normalize ? 'normalised' : 'counts';
+      specs.push({
+        name: `confusion-${split}-${kind}`,
+        title: `Confusion matrix, ${split} (${kind})`,
+        spec: confusionMatrixSpec(m.confusionMatrix, metrics.classes, { normalize, title: `Confusion matrix, ${split}` }),
+      });
+    }
+  }
+  const figures: { title: string; svg: string }[] = [];
+  for (const { name, title, spec } of specs) {
+    const { svg, png } = await renderFigure(spec);
+    await ctx.writeFile(`${name}.svg`, new TextEncoder().encode(svg), `${name}.svg`);
+    await ctx.writeFile(`${name}.png`, png, `${name}.png`);
+    figures.push({ title, svg });
+  }
+  return figures;
+}
+
+/** Params of every stage and the dataset, code and output hashes, from the upstream manifests. */
+function provenance(ctx: StageContext<EvalParams>): Pick<ReportInput, 'params' | 'hashes'> {
+  const upstream = STAGE_NAMES.filter((s) => s !== 'eval').map((s) => ({ stage: s, manifest: ctx.upstream(s) }));
+  return {
+    params: { ...Object.fromEntries(upstream.map((u) => [u.stage, u.manifest.params])), eval: ctx.params },
+    hashes: [
+      { label: `dataset (${ctx.dataset.path})`, value: ctx.upstream('ingest').inputs?.dataset ?? '(none)' },
+      ...upstream.flatMap((u) => [
+        { label: `${u.stage} code`, value: u.manifest.codeHash ?? '(unknown)' },
+        { label: `${u.stage} outputs`, value: u.manifest.outputsHash ?? '(unknown)' },
+      ]),
+    ],
+  };
+}
 
 async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader): Promise<void> {
   const assignment = await ctx.readTable('split', OUTPUTS.split.assignment);
@@ -129,42 +171,14 @@ async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader): Promis
 
   const historyPath = await ctx.inputPath('train', OUTPUTS.train.history);
   const history = parseHistory(JSON.parse(await readFile(historyPath, 'utf8')), historyPath);
-  const specs: { name: string; title: string; spec: TopLevelSpec }[] = [
-    { name: 'learning-curves', title: 'Learning curves', spec: learningCurvesSpec(history) },
-  ];
-  for (const split of EVALUATED) {
-    const m = results[split];
-    if (!m) continue;
-    for (const normalize of [false, true]) {
-      const kind = normalize ? 'normalised' : 'counts';
-      specs.push({
-        name: `confusion-${split}-${kind}`,
-        title: `Confusion matrix, ${split} (${kind})`,
-        spec: confusionMatrixSpec(m.confusionMatrix, classes, { normalize, title: `Confusion matrix, ${split}` }),
-      });
-    }
-  }
-  const figures = [];
-  for (const { name, title, spec } of specs) {
-    const { svg, png } = await renderFigure(spec);
-    await ctx.writeFile(`${name}.svg`, new TextEncoder().encode(svg), `${name}.svg`);
-    await ctx.writeFile(`${name}.png`, png, `${name}.png`);
-    figures.push({ title, svg });
-  }
-
-  const upstream = STAGE_NAMES.filter((s) => s !== 'eval').map((s) => ({ stage: s, manifest: ctx.upstream(s) }));
+  const figures = await writeFigures(ctx, metrics, history);
+  // No wall-clock time in the report: the same inputs give the same bytes (the run record has the date).
+  const trained = ctx.upstream('train').startedAt;
   const html = renderReport({
-    title: `Speech emotion recognition: evaluation (${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)`,
+    title: `Speech emotion recognition: evaluation${trained ? ` (model trained ${trained.slice(0, 16).replace('T', ' ')} UTC)` : ''}`,
     metrics,
     figures,
-    params: { ...Object.fromEntries(upstream.map((u) => [u.stage, u.manifest.params])), eval: ctx.params },
-    hashes: [
-      { label: `dataset (${ctx.dataset.path})`, value: ctx.upstream('ingest').inputs?.dataset ?? '(none)' },
-      ...upstream.flatMap((u) => [
-        { label: `${u.stage} code`, value: u.manifest.codeHash ?? '(unknown)' },
-        { label: `${u.stage} outputs`, value: u.manifest.outputsHash ?? '(unknown)' },
-      ]),
-    ],
+    ...provenance(ctx),
   });
   await ctx.writeFile(OUTPUTS.eval.report, new TextEncoder().encode(html), 'report.html');
 

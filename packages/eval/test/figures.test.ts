@@ -53,6 +53,16 @@ describe('confusion matrix figure', () => {
     expectValidFigure(svg, png, 5_000);
   });
 
+  it('gives the same bytes for the same spec, with every #id reference defined', async () => {
+    const [first, second] = [await renderFigure(confusionMatrixSpec(cm, classes)), await renderFigure(confusionMatrixSpec(cm, classes))];
+    expect(second.svg).toBe(first.svg);
+    expect(Buffer.from(second.png).equals(Buffer.from(first.png))).toBe(true);
+    const defined = new Set([...first.svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
+    const referenced = [...first.svg.matchAll(/url\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(referenced.length).toBeGreaterThan(0); // the legend's colour gradient
+    for (const id of referenced) expect(defined.has(id), id).toBe(true);
+  });
+
   it('row-normalises (an empty row stays 0)', async () => {
     const withEmptyRow = [
       [5, 1, 0, 0],

@@ -117,6 +117,16 @@ describe('eval stage', () => {
     expect(mem.ctx.summary.test).toEqual({ count: 4, accuracy: 0.75, balancedAccuracy: 0.75, macroF1: m.test!.macroF1 });
   });
 
+  it('writes the same bytes for the same inputs (outputs hash stays put)', async () => {
+    const run = async () => {
+      const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', {}), upstream: upstream() });
+      await evalStage(stubLoader()).run(mem.ctx);
+      return mem.files;
+    };
+    const [first, second] = [await run(), await run()];
+    for (const [name, bytes] of Object.entries(first)) expect(Buffer.from(second[name]).equals(Buffer.from(bytes)), name).toBe(true);
+  });
+
   it('names an assignment row that points past the mel table', async () => {
     const up = upstream();
     const tensors = up.mel!.tables!.tensors;
