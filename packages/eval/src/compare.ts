@@ -76,9 +76,12 @@ function compareValues(a: unknown, b: unknown, ascending: boolean): number {
   return ascending ? order : -order;
 }
 
-function display(value: unknown, kind: Column['kind']): string {
+/** Metrics with 4 decimals, except sample counts (`*.count`). */
+const decimals = (metric: string) => (metric.endsWith('count') ? 0 : 4);
+
+function display(value: unknown, kind: Column['kind'], digits = 4): string {
   if (value === undefined || value === null) return '-';
-  if (kind === 'metric' && typeof value === 'number') return value.toFixed(4);
+  if (kind === 'metric' && typeof value === 'number') return value.toFixed(digits);
   if (kind === 'text' && typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) return value.slice(0, 16).replace('T', ' ');
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
@@ -124,7 +127,7 @@ export function expShow(records: readonly RunRecord[], options: ExpShowOptions =
   if (rows.length === 0) return 'no recorded runs';
   return textTable(
     cols.map((c) => c.name),
-    rows.map((r) => cols.map((c) => display(c.get(r), c.kind))),
+    rows.map((r) => cols.map((c) => display(c.get(r), c.kind, decimals(c.name)))),
     cols.map((c) => c.kind === 'metric'),
   );
 }
@@ -176,7 +179,7 @@ export function expDiff(a: RunRecord, b: RunRecord, { allMetrics = false }: { al
   };
 }
 
-const signed = (x: number | null) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(4)}`);
+const signed = (x: number | null, digits: number) => (x === null ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`);
 
 export function formatDiff(diff: RunDiff, format: TableFormat = 'table'): string {
   if (format === 'json') return JSON.stringify(diff, null, 2);
@@ -205,7 +208,7 @@ export function formatDiff(diff: RunDiff, format: TableFormat = 'table'): string
     diff.metrics.length
       ? textTable(
           ['metric', diff.a, diff.b, 'change'],
-          diff.metrics.map((m) => [m.key, display(m.a, 'metric'), display(m.b, 'metric'), signed(m.delta)]),
+          diff.metrics.map((m) => [m.key, ...[m.a, m.b].map((v) => display(v, 'metric', decimals(m.key))), signed(m.delta, decimals(m.key))]),
           [false, true, true, true],
         )
       : 'metrics: none recorded',

@@ -131,6 +131,7 @@ describe('expDiff', () => {
     expect(text).toMatch(/test\.macroF1\s+0\.5000\s+0\.6200\s+\+0\.1200/);
     expect(text).toMatch(/val\.macroF1\s+0\.6000\s+0\.5800\s+-0\.0200/);
     expect(text).toContain('stage outputs differ: train, eval');
+    expect(text).toMatch(/test\.count\s+120\s+120\s+\+0\n/); // counts without decimals
     expect(formatDiff(expDiff(a, b), 'csv').split('\n')[1]).toBe('param,train.learningRate,0.001,0.0005,');
     expect(JSON.parse(formatDiff(expDiff(a, b), 'json')).params[0].key).toBe('train.learningRate');
   });
