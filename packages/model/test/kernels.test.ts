@@ -137,3 +137,30 @@ describe('SerBatchNormTrain / SerBatchNormTrainGrad (fused batch norm)', () => {
       await compare('batch norm', run);
     });
 });
+
+describe('FusedBatchNorm (inference, given moments)', () => {
+  const cases: Array<[number[], boolean]> = [
+    [[3, 4, 5, 6], true],
+    [[5, 4], false],
+  ];
+  for (const [shape, withAffine] of cases)
+    it(`shape ${shape}, scale and offset ${withAffine ? 'given' : 'absent'}`, async () => {
+      const C = shape[shape.length - 1];
+      const xv = values(tf.util.sizeFromShape(shape), 14);
+      await compare('fused batch norm', () => {
+        const x = tf.tensor(xv, [...shape]);
+        const mean = tf.tensor1d(values(C, 15));
+        const variance = tf.tensor1d(values(C, 16).map((v) => v + 0.6));
+        const offset = withAffine ? tf.tensor1d(values(C, 17)) : undefined;
+        const scale = withAffine ? tf.tensor1d(values(C, 18).map((v) => v + 1)) : undefined;
+        const y = tf.batchNorm(x, mean, variance, offset, scale, 1e-3);
+        if (!withAffine) return y; // tfjs's own FusedBatchNorm gradient needs a scale
+        const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.batchNorm(a, mean, variance, offset, scale, 1e-3), tf.tensor(values(a.size, 19), a.shape))));
+        return [y, g(x)];
+      });
+    });
+  it('broadcast (non per-channel) statistics fall back', async () => {
+    const xv = values(2 * 3 * 4, 20);
+    await compare('fused batch norm fallback', () => tf.batchNorm(tf.tensor(xv, [2, 3, 4]), tf.tensor(values(12, 21), [3, 4]), tf.tensor(values(12, 22).map((v) => v + 1), [3, 4])));
+  });
+});

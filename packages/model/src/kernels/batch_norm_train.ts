@@ -12,6 +12,12 @@ import { floats, output } from './heap.ts';
 export const BATCH_NORM_TRAIN = 'SerBatchNormTrain';
 export const BATCH_NORM_TRAIN_GRAD = 'SerBatchNormTrainGrad';
 
+/** y[i, c] = x[i, c] · scale[c] + shift[c] over channels-last data. */
+export function affinePerChannel(x: Float32Array, y: Float32Array, scale: Float32Array, shift: Float32Array): void {
+  const C = scale.length;
+  for (let i = 0; i < x.length; i += C) for (let c = 0; c < C; c++) y[i + c] = x[i + c] * scale[c] + shift[c];
+}
+
 /** inputs x, gamma, beta; attrs epsilon; outputs [y, mean, variance]. */
 export function batchNormTrainConfig(backendName: string): KernelConfig {
   return {
@@ -49,7 +55,7 @@ export function batchNormTrainConfig(backendName: string): KernelConfig {
         scale[c] = g[c] / Math.sqrt(v + epsilon);
         shift[c] = b[c] - m * scale[c];
       }
-      for (let i = 0; i < xv.length; i += C) for (let c = 0; c < C; c++) yv[i + c] = xv[i + c] * scale[c] + shift[c];
+      affinePerChannel(xv, yv, scale, shift);
       return [y.info, mean.info, variance.info];
     },
   };

@@ -7,6 +7,7 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type Ke
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch_norm_train.ts';
 import { conv2dBackpropFilterConfig } from './conv2d_backprop_filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d_backprop_input.ts';
+import { fusedBatchNormConfig } from './fused_batch_norm.ts';
 import { maxPoolGradConfig } from './max_pool_grad.ts';
 import { reduceConfig } from './reduce.ts';
 import { tileConfig } from './tile.ts';
@@ -28,6 +29,7 @@ export function fastKernels(backendName: string): KernelConfig[] {
     reduceConfig('Sum', backendName, own('Sum', backendName)),
     reduceConfig('Mean', backendName, own('Mean', backendName)),
     tileConfig(backendName, own('Tile', backendName)),
+    fusedBatchNormConfig(backendName, own('FusedBatchNorm', backendName)),
     batchNormTrainConfig(backendName),
     batchNormTrainGradConfig(backendName),
   ];
