@@ -4,6 +4,7 @@
  * inverse that overlap-adds into float32 and divides by the window sum-square envelope.
  */
 import { hannWindow, realFft } from '@ser/features';
+import { atan2f } from './atan2f.ts';
 
 /** Complex64 spectrogram, frame-major: bin k of frame t at `t * bins + k`. */
 export interface Spectrogram {
@@ -56,7 +57,7 @@ export function stftPolar(y: Float32Array, opts: StftOptions = {}): PolarSpectro
     for (let k = 0, o = t * bins; k < bins; k++) {
       const re = f32(bufRe[k]), im = f32(bufIm[k]); // the complex64 STFT value
       mag[o + k] = Math.sqrt(re * re + im * im);
-      phase[o + k] = Math.atan2(im, re);
+      phase[o + k] = atan2f(im, re);
     }
   }
   return { mag, phase, bins, frames };
