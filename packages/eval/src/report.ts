@@ -63,7 +63,7 @@ body{font-family:system-ui,'DejaVu Sans',sans-serif;margin:2rem auto;max-width:1
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:left}
 .num{text-align:right;font-variant-numeric:tabular-nums}.protocol{background:#f6f6f6;padding:.5rem 1rem;border-left:4px solid #4c78a8}
-figure{margin:1rem 0}.figures{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:flex-start}figure img{max-width:100%;height:auto}figcaption{color:#555;font-size:.9rem}
+figure{margin:1rem 0}.figures{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:flex-start}figure img{max-width:100%;height:auto}
 .cols{display:flex;gap:2rem;flex-wrap:wrap}code{font-size:.85rem}`;
 
 export function renderReport(input: ReportInput): string {
@@ -73,7 +73,8 @@ export function renderReport(input: ReportInput): string {
     .map((s) => `<div><h3>${s}</h3>${perClassTable(m[s]!)}</div>`)
     .join('');
   const figures = input.figures
-    .map((f) => `<figure><img alt="${escape(f.title)}" src="${svgDataUrl(f.svg)}"><figcaption>${escape(f.title)}</figcaption></figure>`)
+    // The figure's own title is drawn in the SVG; alt carries it for screen readers.
+    .map((f) => `<figure><img alt="${escape(f.title)}" src="${svgDataUrl(f.svg)}"></figure>`)
     .join('\n');
   const params = Object.entries(flatten(input.params)).map(([k, v]) => [k, JSON.stringify(v)]);
   return `<!doctype html>
