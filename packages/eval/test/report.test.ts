@@ -87,6 +87,8 @@ interface FigureState {
   naturalWidth: number;
   width: number;
   height: number;
+  /** Share of pixels that are not near-white when the image is drawn onto a canvas. */
+  inked: number;
 }
 
 /** Load the report and read back every image's load state and rendered box. */
@@ -104,7 +106,18 @@ async function openReport(html: string, name: string) {
   const figures: FigureState[] = await page.$$eval('img', (imgs) =>
     imgs.map((img) => {
       const box = img.getBoundingClientRect();
-      return { alt: img.alt, complete: img.complete, naturalWidth: img.naturalWidth, width: box.width, height: box.height };
+      const canvas = document.createElement('canvas');
+      canvas.width = Math.max(1, img.naturalWidth);
+      canvas.height = Math.max(1, img.naturalHeight);
+      const g = canvas.getContext('2d')!;
+      let inked = 0;
+      if (img.naturalWidth > 0) {
+        g.drawImage(img, 0, 0);
+        const px = g.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 0 && px[i] + px[i + 1] + px[i + 2] < 600) inked++;
+        inked /= canvas.width * canvas.height;
+      }
+      return { alt: img.alt, complete: img.complete, naturalWidth: img.naturalWidth, width: box.width, height: box.height, inked };
     }),
   );
   const text = await page.innerText('body');
@@ -123,6 +136,7 @@ describe('report.html in headless Chromium', () => {
       expect(f.complete && f.naturalWidth > 0, `${f.alt} loaded`).toBe(true);
       expect(f.width, `${f.alt} width`).toBeGreaterThan(50);
       expect(f.height, `${f.alt} height`).toBeGreaterThan(50);
+      expect(f.inked, `${f.alt}: share of drawn (non-white) pixels`).toBeGreaterThan(0.02);
     }
     expect(external).toEqual([]);
     expect(errors).toEqual([]);
@@ -134,11 +148,20 @@ describe('report.html in headless Chromium', () => {
     expect(text).toMatch(/accuracy \(%\)\s+75\.0\s+75\.0/);
   });
 
-  it('the check catches a figure that fails to render', async () => {
+  it('the checks catch a figure that fails to load and one that draws nothing', async () => {
     const input = await reportInput();
-    const broken = renderReport({ ...input, figures: [{ title: 'broken', svg: '<svg xmlns="http://www.w3.org/2000/svg"><g>' }] });
-    const { figures } = await openReport(broken, 'broken.html');
-    expect(figures).toHaveLength(1);
+    const blank = '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"><rect width="300" height="200" fill="white"/></svg>';
+    const html = renderReport({
+      ...input,
+      figures: [
+        { title: 'broken', svg: '<svg xmlns="http://www.w3.org/2000/svg"><g>' },
+        { title: 'blank', svg: blank },
+      ],
+    });
+    const { figures } = await openReport(html, 'broken.html');
+    expect(figures.map((f) => f.alt)).toEqual(['broken', 'blank']);
     expect(figures[0].complete && figures[0].naturalWidth > 0).toBe(false);
+    expect(figures[1].naturalWidth).toBe(300);
+    expect(figures[1].inked).toBe(0);
   });
 });
