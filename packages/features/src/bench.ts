@@ -4,13 +4,13 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPool, stageParams } from '@ser/core';
+import { stageParams } from '@ser/core';
 import { clipTensor } from './extract.ts';
 import { resample } from './resample.ts';
 import { trimSilence } from './trim.ts';
 import { decodeWav } from './wav.ts';
 import type { TrimmedClip } from './extract.ts';
-import type { MelBatch } from './worker.ts';
+import { melTensors, ragged, trimFiles } from './stages.ts';
 
 /** Every .wav under `dir` (recursively), sorted. */
 function listWavs(dir: string): string[] {
@@ -24,11 +24,16 @@ function listWavs(dir: string): string[] {
 }
 
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+/** CPU time of the whole process (all threads), ms: wall time alone misleads on a shared machine. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 /**
  * Benchmark on the WAVs under `dir` (first `limit` files; default all).
- * Returns milliseconds per file for each step on one thread, and the wall time of the pooled
- * trim + mel work (pool of `workers`, default 2) over the same files.
+ * Returns milliseconds per file for each step on one thread (wall, plus the process CPU time), and
+ * the wall and CPU time of the pooled trim + mel work (pool of `workers`, default 2) on the same files.
  */
 export async function benchFeatures({ dir, limit, workers = 2 }: { dir: string; limit?: number; workers?: number }): Promise<object> {
   const files = listWavs(dir).slice(0, limit ?? Infinity);
@@ -43,6 +48,7 @@ export async function benchFeatures({ dir, limit, workers = 2 }: { dir: string; 
 
   const ms = { decode: 0, resample: 0, trim: 0, mel: 0 };
   let audioSeconds = 0;
+  const cpuStart = cpuMs();
   for (let i = 0; i < files.length; i++) {
     let t = performance.now();
     const wav = decodeWav(bytes[i], files[i]);
@@ -58,53 +64,36 @@ export async function benchFeatures({ dir, limit, workers = 2 }: { dir: string; 
     ms.mel += performance.now() - t;
     audioSeconds += wav.samples.length / wav.sampleRate;
   }
+  const cpuPerFile = (cpuMs() - cpuStart) / files.length;
   const perFile = Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, round(v / files.length)]));
   const total = round((ms.decode + ms.resample + ms.trim + ms.mel) / files.length);
 
   return {
     files: files.length,
     audioSeconds: round(audioSeconds, 1),
-    singleThreadMsPerFile: { ...perFile, total },
+    singleThreadMsPerFile: { ...perFile, total, cpuTotal: round(cpuPerFile) },
     pool: await poolThroughput(files, workers),
   };
 }
 
-/** The stages' work on a pool: trimFile per file, then melBatch over the trimmed clips. */
+/** The stages' work on a pool (worker start-up included, as in a stage run): trimFiles, then melTensors. */
 async function poolThroughput(files: string[], workers: number): Promise<object> {
   const trimParams = stageParams('trim', {});
   const melParams = stageParams('mel', {});
   const start = performance.now();
-  const pool = createPool(new URL('./worker.ts', import.meta.url), workers);
-  try {
-    // Worker start-up (tsx compile of the worker module) is part of a stage run; report it apart too.
-    await Promise.all(Array.from({ length: workers }, () => pool.call('melBatch', [new Float32Array(0), Int32Array.of(0), 22050, melParams])));
-    const ready = performance.now();
-    const clips = await Promise.all(files.map((f) => pool.call<TrimmedClip>('trimFile', [f, trimParams]).catch(() => null)));
-    const trimmed = clips.filter((c): c is TrimmedClip => c !== null);
-    const trimDone = performance.now();
-    const batch = 24;
-    const jobs: Promise<MelBatch>[] = [];
-    for (let b = 0; b < trimmed.length; b += batch) {
-      const part = trimmed.slice(b, b + batch);
-      const offsets = new Int32Array(part.length + 1);
-      part.forEach((c, i) => (offsets[i + 1] = offsets[i] + c.audio.length));
-      const audio = new Float32Array(offsets[part.length]);
-      part.forEach((c, i) => audio.set(c.audio, offsets[i]));
-      jobs.push(pool.call<MelBatch>('melBatch', [audio, offsets, trimParams.sampleRate, melParams], [audio.buffer, offsets.buffer]));
-    }
-    await Promise.all(jobs);
-    const end = performance.now();
-    return {
-      workers,
-      startupSeconds: round((ready - start) / 1000),
-      trimSeconds: round((trimDone - ready) / 1000),
-      melSeconds: round((end - trimDone) / 1000),
-      wallSeconds: round((end - start) / 1000),
-      failed: files.length - trimmed.length,
-    };
-  } catch (e) {
-    return { workers, error: (e as Error).message };
-  } finally {
-    await pool.close();
-  }
+  const cpuStart = cpuMs();
+  const results = await trimFiles(files, trimParams, undefined, workers);
+  const clips = results.filter((r): r is TrimmedClip => !(r instanceof Error));
+  const trimDone = performance.now();
+  const { data, offsets } = ragged(clips.map((c) => c.audio));
+  await melTensors(data, offsets, trimParams.sampleRate, melParams, undefined, workers);
+  const end = performance.now();
+  return {
+    workers,
+    trimSeconds: round((trimDone - start) / 1000),
+    melSeconds: round((end - trimDone) / 1000),
+    wallSeconds: round((end - start) / 1000),
+    cpuSeconds: round((cpuMs() - cpuStart) / 1000),
+    failed: files.length - clips.length,
+  };
 }

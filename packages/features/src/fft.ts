@@ -80,7 +80,7 @@ function buildComplexFft(n: number): ComplexFft {
   const tRe = new Float64Array(maxRadix + 1);
   const tIm = new Float64Array(maxRadix + 1);
 
-  function forward(re: Float64Array, im: Float64Array) {
+  function transform(re: Float64Array, im: Float64Array) {
     let xr: Float64Array = re, xi: Float64Array = im, yr: Float64Array = bRe, yi: Float64Array = bIm;
     for (const st of stages) {
       runStage(st, xr, xi, yr, yi, tRe, tIm);
@@ -91,10 +91,10 @@ function buildComplexFft(n: number): ComplexFft {
   }
   return {
     n,
-    forward,
+    forward: transform,
     // ifft(x) = swap(fft(swap(x))) / n, swap = exchange real and imaginary parts.
     inverse(re, im) {
-      forward(im, re);
+      transform(im, re);
       const s = 1 / n;
       for (let k = 0; k < n; k++) (re[k] *= s), (im[k] *= s);
     },

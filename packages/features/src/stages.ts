@@ -22,7 +22,7 @@ const WORKER = new URL('./worker.ts', import.meta.url);
 const MEL_BATCH = 24;
 
 /** Concatenate rows into List<Float32> values + offsets. */
-function ragged(rows: Float32Array[]): { data: Float32Array; offsets: Int32Array } {
+export function ragged(rows: Float32Array[]): { data: Float32Array; offsets: Int32Array } {
   const offsets = new Int32Array(rows.length + 1);
   rows.forEach((r, i) => (offsets[i + 1] = offsets[i] + r.length));
   const data = new Float32Array(offsets[rows.length]);
@@ -30,34 +30,72 @@ function ragged(rows: Float32Array[]): { data: Float32Array; offsets: Int32Array
   return { data, offsets };
 }
 
+/** Decode, resample and trim every file on a worker pool; a failed file yields its Error. */
+export async function trimFiles(paths: string[], params: TrimParams, onDone: () => void = () => {}, workers?: number): Promise<(TrimmedClip | Error)[]> {
+  const pool = createPool(WORKER, workers);
+  try {
+    return await Promise.all(
+      paths.map((path) =>
+        pool
+          .call<TrimmedClip>('trimFile', [path, params])
+          .catch((e: Error) => e)
+          .finally(onDone),
+      ),
+    );
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Fixed-size log-Mel tensors of ragged audio (values + offsets) on a worker pool, in row order. */
+export async function melTensors(
+  data: Float32Array,
+  offsets: Int32Array,
+  sampleRate: number,
+  params: MelParams,
+  onDone: (clips: number) => void = () => {},
+  workers?: number,
+): Promise<MelBatch> {
+  const clips = offsets.length - 1;
+  const size = params.nMels * params.frames;
+  const logmel = new Float32Array(clips * size);
+  const frames = new Int32Array(clips);
+  const pool = createPool(WORKER, workers);
+  try {
+    const batches: Promise<void>[] = [];
+    for (let b = 0; b < clips; b += MEL_BATCH) {
+      const e = Math.min(clips, b + MEL_BATCH);
+      // Copy the batch's audio out so it can be transferred to the worker.
+      const audio = data.slice(offsets[b], offsets[e]);
+      const local = offsets.slice(b, e + 1).map((o) => o - offsets[b]);
+      batches.push(
+        pool.call<MelBatch>('melBatch', [audio, local, sampleRate, params], [audio.buffer, local.buffer]).then((r) => {
+          logmel.set(r.logmel, b * size);
+          frames.set(r.frames, b);
+          onDone(e - b);
+        }),
+      );
+    }
+    await Promise.all(batches);
+  } finally {
+    await pool.close();
+  }
+  return { logmel, frames };
+}
+
 async function runTrim(ctx: StageContext<TrimParams>) {
   const recordings = await ctx.readTable('ingest', OUTPUTS.ingest.recordings);
   const ids = readStrings(recordings, 'id');
   const paths = readStrings(recordings, 'path');
   const progress = ctx.progress('trim', ids.length);
-  const pool = createPool(WORKER);
+  const results = await trimFiles(paths, ctx.params, () => progress.tick()).finally(() => progress.done());
+  const kept: { id: string; clip: TrimmedClip }[] = [];
   let silent = 0;
-  const clips: (TrimmedClip | null)[] = [];
-  try {
-    await Promise.all(
-      ids.map(async (id, i) => {
-        try {
-          clips[i] = await pool.call<TrimmedClip>('trimFile', [paths[i], ctx.params]);
-        } catch (e) {
-          const message = (e as Error).message;
-          if (message.includes('all-silent')) silent++;
-          ctx.fail(id, message);
-          clips[i] = null;
-        } finally {
-          progress.tick();
-        }
-      }),
-    );
-  } finally {
-    progress.done();
-    await pool.close();
-  }
-  const kept = ids.flatMap((id, i) => (clips[i] ? [{ id, clip: clips[i]! }] : []));
+  results.forEach((r, i) => {
+    if (!(r instanceof Error)) return kept.push({ id: ids[i], clip: r });
+    if (r.message.includes('all-silent')) silent++;
+    ctx.fail(ids[i], r.message);
+  });
   const column = (f: (c: TrimmedClip) => number) => Int32Array.from(kept, ({ clip }) => f(clip));
   await ctx.writeTable(
     OUTPUTS.trim.audio,
@@ -89,37 +127,13 @@ async function runMel(ctx: StageContext<MelParams>) {
   const ids = readStrings(table, 'id');
   const { data, offsets } = readRagged(table, 'audio');
   const { nMels, frames: target } = ctx.params;
-  const size = nMels * target;
-  const logmel = new Float32Array(ids.length * size);
-  const frames = new Int32Array(ids.length);
   const progress = ctx.progress('mel', ids.length);
-  const pool = createPool(WORKER);
-  try {
-    const batches: Promise<void>[] = [];
-    for (let b = 0; b < ids.length; b += MEL_BATCH) {
-      const e = Math.min(ids.length, b + MEL_BATCH);
-      // Copy the batch's audio out so it can be transferred to the worker.
-      const audio = data.slice(offsets[b], offsets[e]);
-      const local = offsets.slice(b, e + 1).map((o) => o - offsets[b]);
-      batches.push(
-        pool.call<MelBatch>('melBatch', [audio, local, sampleRate, ctx.params], [audio.buffer, local.buffer]).then((r) => {
-          logmel.set(r.logmel, b * size);
-          frames.set(r.frames, b);
-          progress.tick(e - b);
-        }),
-      );
-    }
-    await Promise.all(batches);
-  } finally {
-    progress.done();
-    await pool.close();
-  }
+  const { logmel, frames } = await melTensors(data, offsets, sampleRate, ctx.params, (n) => progress.tick(n)).finally(() => progress.done());
   await ctx.writeTable(OUTPUTS.mel.tensors, buildTable(ids.length, { id: ids, frames, logmel: { data: logmel, shape: [nMels, target] } }));
-  const padded = frames.filter((f) => f < target).length;
   Object.assign(ctx.summary, {
     tensors: ids.length,
     shape: [nMels, target],
-    padded,
+    padded: frames.filter((f) => f < target).length,
     truncated: frames.filter((f) => f > target).length,
     framesMean: frames.reduce((a, b) => a + b, 0) / Math.max(1, frames.length),
   });
