@@ -1,7 +1,9 @@
 /**
  * Sum and Mean over leading or trailing axes (the reductions of batch norm, bias and pooling
  * gradients: NHWC over [0,1,2], or over the last axes). The wasm versions transpose the input first.
- * Leading axes: one matrix product w[1,n] · x[n,m] with w = 1 (Sum) or 1/n (Mean), on XNNPACK.
+ * Leading axes: one matrix product xᵀ[m,n] · w[n,1] with w = 1 (Sum) or 1/n (Mean), on XNNPACK;
+ * w is kept per (n, weight) so XNNPACK packs it once (it re-packs the constant operand of every new
+ * tensor, which made w · x with a fresh x slower than the wasm Sum).
  * Trailing axes: a contiguous pass with float64 accumulators. Other axis sets use `fallback`.
  */
 import { backend_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
@@ -9,6 +11,7 @@ import { kernelCaller } from './call.ts';
 import { floats, output } from './heap.ts';
 
 export function reduceConfig(kernelName: 'Sum' | 'Mean', backendName: string, fallback: KernelFunc): KernelConfig {
+  const weights = new Map<string, TensorInfo>();
   return {
     kernelName,
     backendName,
@@ -29,11 +32,12 @@ export function reduceConfig(kernelName: 'Sum' | 'Mean', backendName: string, fa
       const weight = kernelName === 'Mean' ? 1 / n : 1;
       if (leading) {
         const k = kernelCaller(backend, backendName);
-        const w = k.call('Fill', {}, { shape: [1, 1, n], value: weight, dtype: 'float32' });
+        const key = `${n}:${weight}`;
+        if (!weights.has(key)) weights.set(key, k.call('Fill', {}, { shape: [1, n, 1], value: weight, dtype: 'float32' }));
         const x3 = k.call('Reshape', { x }, { shape: [1, n, m] });
-        const prod = k.call('BatchMatMul', { a: w, b: x3 }, { transposeA: false, transposeB: false });
+        const prod = k.call('BatchMatMul', { a: x3, b: weights.get(key)! }, { transposeA: true, transposeB: false });
         const out = k.call('Reshape', { x: prod }, { shape });
-        k.free(w, x3, prod);
+        k.free(x3, prod);
         return out;
       }
       const { info, values: out } = output(backend, shape);
