@@ -106,7 +106,7 @@ async function openReport(html: string, name: string) {
   const figures: FigureState[] = await page.$$eval('img', (imgs) =>
     imgs.map((img) => {
       const box = img.getBoundingClientRect();
-      const canvas = document.createElement('canvas');
+      const canvas = img.ownerDocument.createElement('canvas');
       canvas.width = Math.max(1, img.naturalWidth);
       canvas.height = Math.max(1, img.naturalHeight);
       const g = canvas.getContext('2d')!;
