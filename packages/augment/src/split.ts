@@ -39,15 +39,25 @@ export function apportion(total: number, ratios: readonly number[]): number[] {
 /**
  * Assign groups (in the given, already shuffled order; larger groups first) to the part whose
  * apportioned target is furthest from filled. With groups of one this meets the targets exactly.
+ * `everyPart`: when there are enough groups, first give each part with a nonzero ratio one group
+ * (smallest ratio first), so few large groups (speakers) cannot leave a split empty.
  */
-function assignGroups(sizes: readonly number[], ratios: readonly number[]): number[] {
+function assignGroups(sizes: readonly number[], ratios: readonly number[], everyPart = false): number[] {
   const targets = apportion(
     sizes.reduce((a, b) => a + b, 0),
     ratios,
   );
   const filled = ratios.map(() => 0);
   const out = new Array<number>(sizes.length);
-  const order = sizes.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a] || a - b);
+  const parts = ratios.flatMap((r, s) => (r > 0 ? [s] : []));
+  if (everyPart && sizes.length >= parts.length)
+    parts
+      .sort((a, b) => ratios[a] - ratios[b] || a - b)
+      .forEach((s, g) => {
+        out[g] = s;
+        filled[s] += sizes[g];
+      });
+  const order = sizes.map((_, i) => i).filter((g) => out[g] === undefined).sort((a, b) => sizes[b] - sizes[a] || a - b);
   for (const g of order) {
     let best = -1;
     for (let s = 0; s < ratios.length; s++)
@@ -138,7 +148,7 @@ export function stratifiedSplit(records: readonly SplitRecord[], params: SplitPa
     const left = [...new Set(rest.flatMap((g) => g.map((i) => records[i].speaker)))].sort();
     throw new Error(`split.actors: actors ${left.join(', ')} are in no list and no split is left to take them`);
   }
-  assignGroups(rest.map((g) => g.length), open).forEach((s, k) => place(rest[k], s));
+  assignGroups(rest.map((g) => g.length), open, true).forEach((s, k) => place(rest[k], s));
 
   const actors = Object.fromEntries(SPLITS.map((s) => [s, new Set<string>()])) as Record<SplitName, Set<string>>;
   records.forEach((r, i) => actors[split[i]].add(r.speaker));

@@ -61,6 +61,14 @@ describe('stratifiedSplit by actor', () => {
     expect(stratifiedSplit(records, params({ groupBy: 'actor', seed: 1 })).actors).not.toEqual(actors);
   });
 
+  it('leaves no split empty when there are at least as many actors as splits', () => {
+    const four = records.filter((r) => ['01', '02', '03', '07'].includes(r.speaker));
+    for (const seed of [1, 2, 3]) {
+      const { actors } = stratifiedSplit(four, params({ groupBy: 'actor', seed }));
+      expect(SPLITS.map((s) => actors![s].length)).toEqual([2, 1, 1]);
+    }
+  });
+
   it('honours explicit actor lists and fills the rest by the ratios', () => {
     const { actors } = stratifiedSplit(records, params({ groupBy: 'actor', actors: { test: [1, '02'], val: [3] } }));
     expect(actors!.test).toEqual(['01', '02']);
