@@ -22,8 +22,13 @@ interface Stage {
 /** A complex FFT of length n, forward (e^{-2πi kn/N}) and unnormalised. */
 export interface ComplexFft {
   readonly n: number;
-  /** Transforms (re, im) in place; `scratch` buffers are internal. */
+  /** Transforms (re, im) in place. */
   forward(re: Float64Array, im: Float64Array): void;
+  /**
+   * Forward transform without the final copy: returns the arrays holding the result, either
+   * (re, im) or internal scratch buffers valid until the plan's next call.
+   */
+  transform(re: Float64Array, im: Float64Array): [Float64Array, Float64Array];
   /** Inverse transform, scaled by 1/n. */
   inverse(re: Float64Array, im: Float64Array): void;
 }
@@ -80,21 +85,27 @@ function buildComplexFft(n: number): ComplexFft {
   const tRe = new Float64Array(maxRadix + 1);
   const tIm = new Float64Array(maxRadix + 1);
 
-  function transform(re: Float64Array, im: Float64Array) {
+  // Stockham passes ping-pong between the caller's arrays and the scratch pair.
+  function transform(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {
     let xr: Float64Array = re, xi: Float64Array = im, yr: Float64Array = bRe, yi: Float64Array = bIm;
     for (const st of stages) {
       runStage(st, xr, xi, yr, yi, tRe, tIm);
-      [xr, yr] = [yr, xr];
-      [xi, yi] = [yi, xi];
+      const tr = xr, ti = xi;
+      (xr = yr), (xi = yi), (yr = tr), (yi = ti);
     }
+    return [xr, xi];
+  }
+  function forward(re: Float64Array, im: Float64Array) {
+    const [xr, xi] = transform(re, im);
     if (xr !== re) (re.set(xr), im.set(xi));
   }
   return {
     n,
-    forward: transform,
+    forward,
+    transform,
     // ifft(x) = swap(fft(swap(x))) / n, swap = exchange real and imaginary parts.
     inverse(re, im) {
-      transform(im, re);
+      forward(im, re);
       const s = 1 / n;
       for (let k = 0; k < n; k++) (re[k] *= s), (im[k] *= s);
     },
@@ -408,16 +419,16 @@ function buildRealFft(n: number): RealFft {
         zi.fill(0, pairs);
         if (x.length & 1) zr[pairs] = x[x.length - 1];
       }
-      c.forward(zr, zi);
+      const [fr, fi] = c.transform(zr, zi);
       // X[k] = E[k] + w^k O[k], E = (Z[k] + conj Z[h-k]) / 2, O = (Z[k] - conj Z[h-k]) / 2i
-      re[0] = zr[0] + zi[0];
+      re[0] = fr[0] + fi[0];
       im[0] = 0;
-      re[h] = zr[0] - zi[0];
+      re[h] = fr[0] - fi[0];
       im[h] = 0;
       for (let k = 1; k < h; k++) {
         const b = h - k;
-        const er = 0.5 * (zr[k] + zr[b]), ei = 0.5 * (zi[k] - zi[b]);
-        const or = 0.5 * (zi[k] + zi[b]), oi = -0.5 * (zr[k] - zr[b]);
+        const er = 0.5 * (fr[k] + fr[b]), ei = 0.5 * (fi[k] - fi[b]);
+        const or = 0.5 * (fi[k] + fi[b]), oi = -0.5 * (fr[k] - fr[b]);
         re[k] = er + wr[k] * or - wi[k] * oi;
         im[k] = ei + wr[k] * oi + wi[k] * or;
       }
@@ -433,9 +444,9 @@ function buildRealFft(n: number): RealFft {
         zi[k] = ei + or;
       }
       // Unscaled inverse by the swap trick (see ComplexFft.inverse); the 1/h goes into the unpacking.
-      c.forward(zi, zr);
+      const [gi, gr] = c.transform(zi, zr);
       const scale = 1 / h;
-      for (let k = 0; k < h; k++) (out[2 * k] = zr[k] * scale), (out[2 * k + 1] = zi[k] * scale);
+      for (let k = 0; k < h; k++) (out[2 * k] = gr[k] * scale), (out[2 * k + 1] = gi[k] * scale);
     },
   };
 }
