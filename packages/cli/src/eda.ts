@@ -8,10 +8,16 @@ export async function writeEda(root: string, out: string, classA: string, classB
   const recordings = tableFromBytes((await readStageOutput(root, 'ingest', OUTPUTS.ingest.recordings, 'ser eda')).bytes);
   const tensors = tableFromBytes((await readStageOutput(root, 'mel', OUTPUTS.mel.tensors, 'ser eda')).bytes);
   const classes = JSON.parse(recordings.schema.metadata.get(CLASSES_METADATA)!) as string[];
-  const labelOf = new Map(readStrings(recordings, 'id').map((id, i) => [id, readNumbers(recordings, 'label_index')[i]]));
+  const labels = readNumbers(recordings, 'label_index');
+  const labelOf = new Map(readStrings(recordings, 'id').map((id, i) => [id, labels[i]]));
   const ids = readStrings(tensors, 'id');
   const { data, shape } = readTensor(tensors, 'logmel');
-  const spec = melComparisonSpec(data, shape as [number, number], ids.map((id) => labelOf.get(id)!), classes, { classA, classB, ids });
+  const spec = melComparisonSpec(data, shape as [number, number], ids.map((id) => labelOf.get(id)!), classes, {
+    classA,
+    classB,
+    ids,
+    frames: readNumbers(tensors, 'frames'),
+  });
   const figure = await renderFigure(spec);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, figure.png);

@@ -149,12 +149,14 @@ export function buildCli(argv: string[]) {
               .option('sort', { type: 'string', describe: 'sort by a column (e.g. test.macroF1, train.learningRate)' })
               .option('asc', { type: 'boolean', describe: 'ascending (default: descending for metrics)' })
               .option('all-params', { type: 'boolean', default: false, describe: 'every param, not only those that differ' })
+              .option('metrics', { type: 'string', describe: 'metric columns, comma-separated paths into metrics.json (default: key metrics)' })
               .option('csv', { type: 'boolean', default: false })
               .option('json', { type: 'boolean', default: false }),
           async (a) => {
             const [{ listRuns }, { expShow }] = await Promise.all([import('./runs.ts'), import('@ser/eval')]);
             const format = a.json ? 'json' : a.csv ? 'csv' : 'table';
-            console.log(expShow(listRuns(findRoot()), { sortBy: a.sort, ascending: a.asc, allParams: a['all-params'], format }));
+            const metrics = a.metrics?.split(',').map((m: string) => m.trim());
+            console.log(expShow(listRuns(findRoot()), { sortBy: a.sort, ascending: a.asc, allParams: a['all-params'], metrics, format }));
           },
         )
         .command(

@@ -3,7 +3,8 @@
  * through Nx, and its cache reruns exactly the stages whose code, params or inputs changed.
  * What ran is read from the executions log and the manifests, never from timing.
  */
-import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkOutputs } from '@ser/core';
@@ -11,6 +12,7 @@ import { copyWorkspace, restoreActors, type Workspace } from './workspace.ts';
 
 const ALL = ['ingest', 'trim', 'mel', 'augment', 'split', 'train', 'eval'];
 let ws: Workspace;
+let ravdess: string;
 
 /** Run the pipeline; return the stages that executed (in order), failing loudly on a non-zero exit. */
 function run(...set: string[]): { ran: string[]; output: string } {
@@ -23,7 +25,7 @@ function run(...set: string[]): { ran: string[]; output: string } {
 const artifact = (stage: string, output: string) => join(ws.root, 'data', stage, ws.readJson(`data/${stage}/manifest.json`).outputs[output].file);
 
 beforeAll(() => {
-  const ravdess = restoreActors(['01', '02']);
+  ravdess = restoreActors(['01', '02']);
   ws = copyWorkspace((yaml) =>
     yaml.replace('path: data/raw/ravdess', `path: ${ravdess}`).replace('      epochs: 30', '      epochs: 1'),
   );
@@ -39,6 +41,42 @@ describe('nx run pipeline:all, incrementally', () => {
     const record = ws.readJson(`data/runs/${runs[0]}`);
     expect(Object.values(record.stages).every((s: any) => s.ran)).toBe(true);
     expect(record.metrics).not.toBeNull();
+  });
+
+  it('ser eda draws angry vs sad from the mel stage', () => {
+    const { code, output } = ws.ser(['eda', '--out', 'data/eda/a-vs-s.png']);
+    expect(code, output).toBe(0);
+    const png = readFileSync(join(ws.root, 'data/eda/a-vs-s.png'));
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.length).toBeGreaterThan(50_000);
+  });
+
+  it('ser predict labels real files and reports each bad one on its own line', () => {
+    const good = ['Actor_01/03-01-05-01-01-01-01.wav', 'Actor_02/03-01-04-02-02-01-02.wav'].map((f) => join(ravdess, f));
+    const dir = mkdtempSync(join(tmpdir(), 'ser-bad-'));
+    const empty = join(dir, 'empty.wav');
+    const text = join(dir, 'notes.wav');
+    const truncated = join(dir, 'truncated.wav');
+    writeFileSync(empty, '');
+    writeFileSync(text, 'this is not audio\n');
+    writeFileSync(truncated, readFileSync(good[0]).subarray(0, 3000));
+    const files = [good[0], empty, text, truncated, dir, good[1]];
+    const { code, output } = ws.ser(['predict', ...files, '--json']);
+    expect(code).toBe(1);
+    const result = JSON.parse(output.slice(output.indexOf('{')));
+    expect(result.predictions.map((p: { file: string }) => p.file)).toEqual(files);
+    for (const i of [0, 5]) {
+      const p = result.predictions[i];
+      expect(Object.keys(p.probabilities)).toEqual(['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised']);
+      expect(Object.values(p.probabilities as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
+      expect(p.label).toBe(Object.entries(p.probabilities as Record<string, number>).sort((a, b) => b[1] - a[1])[0][0]);
+    }
+    for (const i of [1, 2, 3, 4]) expect(result.predictions[i].error).toMatch(new RegExp(`^${files[i]}: `));
+    expect(result.predictions[4].error).toMatch(/directory/);
+    const plain = ws.ser(['predict', good[0], empty]);
+    expect(plain.code).toBe(1);
+    expect(plain.output).toMatch(new RegExp(`${good[0]}: \\w+ \\(\\d+\\.\\d%\\)`));
+    expect(plain.output.split('\n').filter((l) => l.startsWith('error: '))).toHaveLength(1);
   });
 
   it('restores every stage from cache when nothing changed', () => {
