@@ -292,7 +292,7 @@ export async function predictRows(pool: Threads, session: Session, weights: Floa
 }
 
 /** Mean cross-entropy (probabilities clipped at 1e-7, as Keras) and top-1 accuracy. */
-export function scoreProbabilities(chunks: Float32Array[], labels: Int32Array, numClasses: number): { loss: number; accuracy: number } {
+function scoreProbabilities(chunks: Float32Array[], labels: Int32Array, numClasses: number): { loss: number; accuracy: number } {
   let loss = 0;
   let correct = 0;
   let row = 0;

@@ -12,6 +12,27 @@ export interface KernelCaller {
   free(...infos: TensorInfo[]): void;
 }
 
+/** Stride-1 NHWC convolution with explicit pads [top, bottom, left, right] (each ≥ 0) and dilations. */
+export function conv2dPadded(k: KernelCaller, x: TensorInfo, filter: TensorInfo, pads: number[], dilations: [number, number]): TensorInfo {
+  const [top, bottom, left, right] = pads;
+  return k.call(
+    'Conv2D',
+    { x, filter },
+    {
+      strides: [1, 1],
+      dilations,
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dimRoundingMode: undefined as unknown as string,
+    },
+  );
+}
+
 export function kernelCaller(backend: object, backendName: string): KernelCaller {
   const b = backend as KernelBackend;
   return {

@@ -10,7 +10,7 @@
  * dW = P · dy[B·oH·oW, Co] is one matrix product.
  */
 import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
-import { kernelCaller, type KernelCaller } from './call.ts';
+import { conv2dPadded, kernelCaller, type KernelCaller } from './call.ts';
 import { floats, output } from './heap.ts';
 
 /** Patch rows at or below this use im2col (first-layer shapes); above it, the transposed conv. */
@@ -61,22 +61,7 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
       const dyt = k.call('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
       const bottom = kH - 1 + (oH - 1) * s + 1 - usedH - top;
       const right = kW - 1 + (oW - 1) * sw + 1 - usedW - left;
-      const grad = k.call(
-        'Conv2D',
-        { x: xt, filter: dyt },
-        {
-          strides: [1, 1],
-          dilations: [s, sw],
-          pad: [
-            [0, 0],
-            [top, bottom],
-            [left, right],
-            [0, 0],
-          ],
-          dataFormat: 'NHWC',
-          dimRoundingMode: undefined as unknown as string,
-        },
-      );
+      const grad = conv2dPadded(k, xt, dyt, [top, bottom, left, right], [s, sw]);
       const out = k.call('Transpose', { x: grad }, { perm: [1, 2, 0, 3] });
       k.free(...owned, dyt, grad);
       return out;

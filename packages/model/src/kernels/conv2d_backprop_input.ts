@@ -6,7 +6,7 @@
  * Strided convolutions, NCHW and pads wider than the filter use the backend's own kernel, passed in as `fallback`.
  */
 import { backend_util, Conv2DBackpropInput, type Conv2DBackpropInputAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
-import { kernelCaller } from './call.ts';
+import { conv2dPadded, kernelCaller } from './call.ts';
 
 export function conv2dBackpropInputConfig(backendName: string, fallback: KernelFunc): KernelConfig {
   return {
@@ -38,22 +38,7 @@ export function conv2dBackpropInputConfig(backendName: string, fallback: KernelF
       if (Math.min(top, left, bottom, right) < 0) return fallback(args);
       const flipped = k.call('Reverse', { x: filter }, { dims: [0, 1] });
       const swapped = k.call('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-      const out = k.call(
-        'Conv2D',
-        { x: dy, filter: swapped },
-        {
-          strides: [1, 1],
-          dilations: [1, 1],
-          pad: [
-            [0, 0],
-            [top, bottom],
-            [left, right],
-            [0, 0],
-          ],
-          dataFormat: 'NHWC',
-          dimRoundingMode: undefined as unknown as string,
-        },
-      );
+      const out = conv2dPadded(k, dy, swapped, [top, bottom, left, right], [1, 1]);
       k.free(flipped, swapped);
       return out;
     },

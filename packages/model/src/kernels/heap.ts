@@ -16,10 +16,6 @@ interface CpuLike {
 
 const isWasm = (b: object): b is WasmLike => 'typedArrayFromHeap' in b;
 
-export function supportsHeapKernels(backendName: string): boolean {
-  return backendName === 'wasm' || backendName === 'cpu';
-}
-
 /** The float32 values of `info`, without copying. `backend` is a kernel's (typed `{}` by tfjs). */
 export function floats(backend: object, info: TensorInfo): Float32Array {
   if (info.dtype !== 'float32') throw new Error(`expected a float32 tensor, got ${info.dtype}`);
