@@ -8,8 +8,7 @@ import { clipTensor } from '@ser/features';
 import { addNoise } from './noise.ts';
 import { pitchShift } from './pitch.ts';
 import { rngFor } from './prng.ts';
-import { stftPolar, type PolarSpectrogram } from './stft.ts';
-import { timeStretch } from './vocoder.ts';
+import { timeStretch, vocoderAnalysis, type VocoderAnalysis } from './vocoder.ts';
 
 export const AUGMENT_KINDS = ['noise', 'pitch', 'stretch'] as const;
 export type AugmentKind = (typeof AUGMENT_KINDS)[number];
@@ -31,7 +30,7 @@ export const variantId = (source: string, kind: AugmentKind, n: number) => `${so
 
 /**
  * Render one variant: the amount (SNR dB, semitones or rate) is drawn uniformly from the
- * configured range; noise then draws its samples from the same stream. `analysis` = stftPolar(y),
+ * configured range; noise then draws its samples from the same stream. `analysis` = vocoderAnalysis(y),
  * shared by a clip's pitch and stretch variants (librosa's n_fft 2048, hop 512).
  */
 export function renderVariant(
@@ -41,7 +40,7 @@ export function renderVariant(
   kind: AugmentKind,
   n: number,
   params: AugmentParams,
-  analysis?: PolarSpectrogram,
+  analysis?: VocoderAnalysis,
 ): { amount: number; audio: Float32Array } {
   const rng = rngFor(params.seed, source, kind, n);
   const [lo, hi] = kindParams(params, kind).range;
@@ -60,7 +59,7 @@ export function augmentClip(
   mel: MelParams,
 ): { amounts: Float64Array; frames: Int32Array; logmel: Float32Array } {
   const variants = variantsOf(params);
-  const analysis = variants.some((v) => v.kind !== 'noise') ? stftPolar(y) : undefined;
+  const analysis = variants.some((v) => v.kind !== 'noise') ? vocoderAnalysis(y) : undefined;
   const size = mel.nMels * mel.frames;
   const out = { amounts: new Float64Array(variants.length), frames: new Int32Array(variants.length), logmel: new Float32Array(variants.length * size) };
   variants.forEach(({ kind, n }, v) => {

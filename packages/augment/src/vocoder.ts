@@ -3,30 +3,61 @@
  * reproducing its float32 arithmetic (complex64 STFT, float32 phase accumulator, float64 phase
  * advance) so outputs agree to float rounding, not just perceptually.
  */
-import { istft, stftPolar, type PolarSpectrogram, type Spectrogram, type StftOptions } from './stft.ts';
+import { istft, stftPolar, type Spectrogram, type StftOptions } from './stft.ts';
 
 const TWO_PI_HI = 6.28125; // 2π rounded to 8 bits: turns · TWO_PI_HI is exact
 const TWO_PI_LO = 2 * Math.PI - TWO_PI_HI;
 const INV_TWO_PI = 1 / (2 * Math.PI);
 
 /**
- * librosa.phase_vocoder(D, rate, hop_length): output frame t reads input position t * rate,
- * interpolates magnitudes linearly and advances the phase by the measured instantaneous frequency.
+ * What librosa.phase_vocoder reads from D, none of which depends on the rate, so one analysis
+ * serves every stretch (and pitch shift) of a clip: |D| with librosa's two zero columns appended,
+ * the first frame's angle, and for each pair of adjacent frames the phase increment
+ * phi_advance + princarg(angle(D[t+1]) - angle(D[t]) - phi_advance) in float64.
  */
-export function phaseVocoder(D: PolarSpectrogram, rate: number, hopLength: number): Spectrogram {
-  const { bins, frames, mag, phase } = D;
-  const nFft = 2 * (bins - 1);
+export interface VocoderAnalysis {
+  bins: number;
+  frames: number;
+  hopLength: number;
+  mag: Float32Array;
+  phase0: Float32Array;
+  increment: Float64Array;
+}
+
+/** The rate-independent part of librosa.phase_vocoder for D = stft(y, n_fft, hop). */
+export function vocoderAnalysis(y: Float32Array, opts: StftOptions = {}): VocoderAnalysis {
+  const nFft = opts.nFft ?? 2048;
+  const hopLength = opts.hopLength ?? Math.floor(nFft / 4);
+  const { mag, phase, bins, frames } = stftPolar(y, { nFft, hopLength });
+  // phi_advance = hop * fft_frequencies(sr=2π, n_fft), with rfftfreq's arithmetic: k * (1 / (n * d)).
+  const binHz = 1 / (nFft * (1 / (2 * Math.PI)));
+  const advance = Float64Array.from({ length: bins }, (_, k) => hopLength * (k * binHz));
+  const f32 = Math.fround;
+  const twoPi = 2 * Math.PI;
+  const increment = new Float64Array(frames * bins);
+  for (let t = 0; t < frames; t++)
+    for (let k = 0, o = t * bins; k < bins; k++) {
+      const next = t + 1 < frames ? phase[o + bins + k] : 0; // the zero column after the last frame
+      let d = f32(next - phase[o + k]) - advance[k]; // numpy: float32 difference, then float64
+      d -= twoPi * Math.round(d / twoPi);
+      increment[o + k] = advance[k] + d;
+    }
+  const padded = new Float32Array((frames + 2) * bins);
+  padded.set(mag);
+  return { bins, frames, hopLength, mag: padded, phase0: phase.slice(0, bins), increment };
+}
+
+/**
+ * librosa.phase_vocoder(D, rate): output frame t reads input position t * rate, interpolates
+ * magnitudes linearly and advances a float32 phase accumulator by the measured increment.
+ */
+export function phaseVocoder(A: VocoderAnalysis, rate: number): Spectrogram {
+  const { bins, frames, mag, increment } = A;
   const outFrames = Math.ceil(frames / rate); // len(np.arange(0, frames, rate))
-  // librosa pads D with two zero columns: reads past the last frame see zero.
-  const at = (a: Float32Array, i: number) => (i < a.length ? a[i] : 0);
-  // Expected phase advance per hop: hop * fft_frequencies(sr=2π, n_fft), float64.
-  const advance = new Float64Array(bins);
-  for (let k = 0; k < bins; k++) advance[k] = hopLength * ((k * 2 * Math.PI) / nFft);
-  const acc = phase.slice(0, bins); // float32 accumulator, as np.angle(D[..., 0])
+  const acc = A.phase0.slice(); // float32 accumulator, as np.angle(D[..., 0])
   const re = new Float32Array(outFrames * bins);
   const im = new Float32Array(outFrames * bins);
   const f32 = Math.fround;
-  const twoPi = 2 * Math.PI;
   for (let t = 0; t < outFrames; t++) {
     const step = t * rate;
     const c0 = Math.floor(step) * bins;
@@ -36,7 +67,7 @@ export function phaseVocoder(D: PolarSpectrogram, rate: number, hopLength: numbe
     const wa = f32(alpha), wb = f32(1 - alpha);
     const o = t * bins;
     for (let k = 0; k < bins; k++) {
-      const m = f32(f32(wb * at(mag, c0 + k)) + f32(wa * at(mag, c1 + k)));
+      const m = f32(f32(wb * mag[c0 + k]) + f32(wa * mag[c1 + k]));
       const a = acc[k];
       // cos/sin of a few-radian argument are ~3x cheaper than of the accumulated phase (up to
       // ~1e5 rad); a two-part 2π (Cody–Waite) keeps the reduction error near 1e-14 rad.
@@ -44,9 +75,7 @@ export function phaseVocoder(D: PolarSpectrogram, rate: number, hopLength: numbe
       const r = a - turns * TWO_PI_HI - turns * TWO_PI_LO;
       re[o + k] = f32(Math.cos(r)) * m;
       im[o + k] = f32(Math.sin(r)) * m;
-      let d = f32(at(phase, c1 + k) - at(phase, c0 + k)) - advance[k]; // float32 difference, as numpy
-      d -= twoPi * Math.round(d / twoPi);
-      acc[k] = a + (advance[k] + d);
+      acc[k] = a + increment[c0 + k];
     }
   }
   return { re, im, bins, frames: outFrames };
@@ -59,8 +88,8 @@ export function roundHalfEven(x: number): number {
 }
 
 export interface TimeStretchOptions extends StftOptions {
-  /** stftPolar(y) with the same nFft/hop, when several stretches of one clip share it. */
-  analysis?: PolarSpectrogram;
+  /** vocoderAnalysis(y) with the same nFft/hop, when several stretches of one clip share it. */
+  analysis?: VocoderAnalysis;
 }
 
 /**
@@ -71,6 +100,9 @@ export function timeStretch(y: Float32Array, rate: number, opts: TimeStretchOpti
   if (!(rate > 0) || !Number.isFinite(rate)) throw new Error(`timeStretch: rate must be a positive number, got ${rate}`);
   const nFft = opts.nFft ?? 2048;
   const hopLength = opts.hopLength ?? Math.floor(nFft / 4);
-  const stretched = phaseVocoder(opts.analysis ?? stftPolar(y, { nFft, hopLength }), rate, hopLength);
+  const { analysis = vocoderAnalysis(y, { nFft, hopLength }) } = opts;
+  if (analysis.bins !== nFft / 2 + 1 || analysis.hopLength !== hopLength)
+    throw new Error(`timeStretch: the shared analysis was made with other STFT settings than n_fft ${nFft}, hop ${hopLength}`);
+  const stretched = phaseVocoder(analysis, rate);
   return istft(stretched, roundHalfEven(y.length / rate), { nFft, hopLength });
 }
