@@ -16,7 +16,6 @@ const PI = f(3.141592741), PI_LO = f(-8.7422776573e-8), PI_O_2 = f(1.5707963705)
 const word = new Float32Array(1);
 const bits = new Int32Array(word.buffer);
 const bitsOf = (x: number) => ((word[0] = x), bits[0] & 0x7fffffff);
-const negative = (x: number) => x < 0 || (x === 0 && 1 / x < 0);
 
 /** fdlibm atanf for x >= 0 (atan2f only calls it on |y/x|); thresholds are its bit tests as numbers. */
 function atanf(x: number): number {
@@ -38,16 +37,21 @@ function atanf(x: number): number {
 
 /** atan2f(y, x) for finite float32 inputs (STFT values are finite). */
 export function atan2f(y: number, x: number): number {
+  if (y === 0 || x === 0) return atan2Zero(y, x);
   if (x === 1) return y < 0 ? -atanf(-y) : atanf(y); // atanf is odd
-  const ny = negative(y), nx = negative(x);
-  if (y === 0) return nx ? (ny ? -PI : PI) : y;
-  if (x === 0) return ny ? -PI_O_2 : PI_O_2;
   const ax = Math.abs(x), ay = Math.abs(y);
   let z: number;
   if (ay < ax * 33554432 && ax < ay * 33554432) z = atanf(f(ay / ax)); // exponents within 25: the usual case
   else {
     const k = (bitsOf(y) - bitsOf(x)) >> 23; // fdlibm's exponent-difference test
-    z = k > 26 ? f(PI_O_2 + f(0.5 * PI_LO)) : nx && k < -26 ? 0 : atanf(f(ay / ax));
+    z = k > 26 ? f(PI_O_2 + f(0.5 * PI_LO)) : x < 0 && k < -26 ? 0 : atanf(f(ay / ax));
   }
-  return nx ? (ny ? f(f(z - PI_LO) - PI) : f(PI - f(z - PI_LO))) : ny ? -z : z;
+  return x < 0 ? (y < 0 ? f(f(z - PI_LO) - PI) : f(PI - f(z - PI_LO))) : y < 0 ? -z : z;
+}
+
+/** fdlibm's cases with a (signed) zero argument. */
+function atan2Zero(y: number, x: number): number {
+  const negative = (v: number) => v < 0 || (v === 0 && 1 / v < 0);
+  if (y === 0) return negative(x) ? (negative(y) ? -PI : PI) : y;
+  return y < 0 ? -PI_O_2 : PI_O_2;
 }
