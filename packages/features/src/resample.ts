@@ -102,6 +102,12 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
+function oddFactors(n: number): number {
+  let count = 0;
+  for (const p of [3, 5, 7]) while (n % p === 0) (count++, (n /= p));
+  return count;
+}
+
 function isSmooth(n: number): boolean {
   for (const p of SMOOTH_PRIMES) while (n % p === 0) n /= p;
   return n === 1;
@@ -147,10 +153,11 @@ function resampleFft(x: Float32Array, p: number, q: number): Float32Array {
   // Input-rate samples covered by the kernel (it spans KERNEL_LENGTH samples at the lower rate).
   const kernelIn = Math.ceil(KERNEL_LENGTH * Math.max(1, q / p)) + 8;
   // Padded length N = q·k with N and M = p·k even; choose the cheapest smooth k in a 25% window.
+  // k has at most two odd prime factors: few distinct sizes, so FFT plans are reused across clips.
   const kMin = Math.ceil((n + kernelIn) / q);
   let best = 0, bestCost = Infinity;
   for (let k = nextFastLength(kMin); k <= kMin * 1.25 + 8; k = nextFastLength(k + 1)) {
-    if ((q * k) % 2 || (p * k) % 2) continue;
+    if ((q * k) % 2 || (p * k) % 2 || oddFactors(k) > 2) continue;
     const cost = q * k * fftCost(q * k) + p * k * fftCost(p * k);
     if (cost < bestCost) (best = k), (bestCost = cost);
   }
