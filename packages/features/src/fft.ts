@@ -417,8 +417,6 @@ function buildRealFft(n: number): RealFft {
   // e^{-2πik/n}, k = 0..h
   const wr = new Float64Array(h + 1), wi = new Float64Array(h + 1);
   for (let k = 0; k <= h; k++) (wr[k] = Math.cos((-2 * Math.PI * k) / n)), (wi[k] = Math.sin((-2 * Math.PI * k) / n));
-  // The loops live in module-level functions with explicit arguments: much faster in V8 than
-  // the same loops reading the plan's closure variables.
   return {
     n,
     forward(x, re, im) {
