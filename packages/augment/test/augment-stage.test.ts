@@ -66,6 +66,17 @@ describe('augment stage', () => {
     expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
   });
 
+  it('does not depend on the number of workers', async () => {
+    const two = (await run({ seed: 5 })).files.tensors;
+    process.env.SER_WORKERS = '1';
+    try {
+      const one = (await run({ seed: 5 })).files.tensors;
+      expect(Buffer.from(one).equals(Buffer.from(two))).toBe(true);
+    } finally {
+      delete process.env.SER_WORKERS;
+    }
+  });
+
   it('follows the per-kind counts', async () => {
     const { tables } = await run({ noise: { count: 2, snrDb: [10, 10] }, pitchShift: { count: 0, semitones: [0, 0] }, timeStretch: { count: 1, rate: [1, 1] } });
     expect(readStrings(tables.tensors, 'id').slice(0, 3)).toEqual(['noise0', 'noise1', 'stretch0'].map((v) => `${clips[0].id}#${v}`));
