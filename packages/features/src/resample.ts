@@ -164,10 +164,8 @@ function resampleFft(x: Float32Array, p: number, q: number): Float32Array {
   const N = q * best, M = p * best;
   const spectrumIn = realFft(N);
   const re = new Float64Array(Math.max(N, M) / 2 + 1), im = new Float64Array(Math.max(N, M) / 2 + 1);
-  // The FFT reads a float64 buffer (one element type keeps its loops monomorphic); the tail is the zero padding.
-  const padded = new Float64Array(N);
-  padded.set(x);
-  spectrumIn.forward(padded, re, im);
+  // x is zero-extended to N by the FFT: the padding is implicit.
+  spectrumIn.forward(x, re, im);
   // Bin j is at j·srIn/N Hz = j·srOut/M Hz; the lower Nyquist is min(N, M)/2 bins.
   const half = Math.min(N, M) / 2;
   const last = M / 2;
