@@ -4,7 +4,7 @@
  * Tolerance: 1e-4 relative (float32 sums in a different order).
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { batchNormTrain } from '../src/forward.ts';
 import { expectClose, on, setupBackends, values } from './backends.ts';
 
@@ -162,5 +162,23 @@ describe('FusedBatchNorm (inference, given moments)', () => {
   it('broadcast (non per-channel) statistics fall back', async () => {
     const xv = values(2 * 3 * 4, 20);
     await compare('fused batch norm fallback', () => tf.batchNorm(tf.tensor(xv, [2, 3, 4]), tf.tensor(values(12, 21), [3, 4]), tf.tensor(values(12, 22).map((v) => v + 1), [3, 4])));
+  });
+});
+
+describe('Identity (shared data)', () => {
+  it('a clone has the same values and outlives its source, and the source outlives the clone', async () => {
+    const xv = values(24, 23);
+    for (const b of backends) {
+      await tf.setBackend(b);
+      const x = tf.tensor(xv, [2, 3, 4]);
+      const c1 = x.clone();
+      const c2 = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+      c1.dispose();
+      expectClose(x.dataSync() as Float32Array, xv, 0, `[${b}] source after disposing a clone`);
+      x.dispose();
+      expectClose(c2.dataSync() as Float32Array, xv, 0, `[${b}] clone after disposing the source`);
+      expect(c2.shape).toEqual([2, 3, 4]);
+      c2.dispose();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch_norm_tra
 import { conv2dBackpropFilterConfig } from './conv2d_backprop_filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d_backprop_input.ts';
 import { fusedBatchNormConfig } from './fused_batch_norm.ts';
+import { identityConfig } from './identity.ts';
 import { maxPoolGradConfig } from './max_pool_grad.ts';
 import { reduceConfig } from './reduce.ts';
 import { tileConfig } from './tile.ts';
@@ -30,6 +31,7 @@ export function fastKernels(backendName: string): KernelConfig[] {
     reduceConfig('Mean', backendName, own('Mean', backendName)),
     tileConfig(backendName, own('Tile', backendName)),
     fusedBatchNormConfig(backendName, own('FusedBatchNorm', backendName)),
+    identityConfig(backendName, own('Identity', backendName)),
     batchNormTrainConfig(backendName),
     batchNormTrainGradConfig(backendName),
   ];
