@@ -81,13 +81,14 @@ export function batchNormTrainGradConfig(backendName: string): KernelConfig {
       const N = xv.length / C;
       const inv = new Float32Array(C);
       for (let c = 0; c < C; c++) inv[c] = 1 / Math.sqrt(vv[c] + epsilon);
+      // Σdy and Σdy·(x − μ); the inv factor of x̂ is applied per channel afterwards.
       const sumDy = new Float64Array(C);
-      const sumDyXhat = new Float64Array(C);
+      const sumDyXc = new Float64Array(C);
       for (let i = 0; i < xv.length; i += C)
         for (let c = 0; c < C; c++) {
           const d = dyv[i + c];
           sumDy[c] += d;
-          sumDyXhat[c] += d * (xv[i + c] - mv[c]) * inv[c];
+          sumDyXc[c] += d * (xv[i + c] - mv[c]);
         }
       const dgv = floats(backend, dgamma.info);
       const dbv = floats(backend, dbeta.info);
@@ -95,16 +96,17 @@ export function batchNormTrainGradConfig(backendName: string): KernelConfig {
       const a = new Float32Array(C);
       const bb = new Float32Array(C);
       for (let c = 0; c < C; c++) {
-        dgv[c] = sumDyXhat[c];
+        const sumDyXhat = sumDyXc[c] * inv[c];
+        dgv[c] = sumDyXhat;
         dbv[c] = sumDy[c];
-        // dx = k·dy − a − b·x̂ with k = γ·inv, a = k·Σdy/N, b = k·Σ(dy·x̂)/N; x̂ = (x − μ)·inv folded in.
+        // dx = k·dy − k·Σdy/N − k·Σ(dy·x̂)/N · x̂ with k = γ·inv and x̂ = (x − μ)·inv, rearranged as
+        // dx = k·dy − b·x − a with b = k·Σ(dy·x̂)·inv/N and a = k·Σdy/N − b·μ.
         k[c] = g[c] * inv[c];
-        a[c] = (k[c] * sumDy[c]) / N;
-        bb[c] = ((k[c] * sumDyXhat[c]) / N) * inv[c];
+        bb[c] = ((k[c] * sumDyXhat) / N) * inv[c];
+        a[c] = (k[c] * sumDy[c]) / N - bb[c] * mv[c];
       }
       const dxv = floats(backend, dx.info);
-      for (let i = 0; i < xv.length; i += C)
-        for (let c = 0; c < C; c++) dxv[i + c] = k[c] * dyv[i + c] - a[c] - bb[c] * (xv[i + c] - mv[c]);
+      for (let i = 0; i < xv.length; i += C) for (let c = 0; c < C; c++) dxv[i + c] = k[c] * dyv[i + c] - bb[c] * xv[i + c] - a[c];
       return [dx.info, dgamma.info, dbeta.info];
     },
   };
