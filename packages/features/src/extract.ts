@@ -2,9 +2,10 @@
  * The whole feature pipeline for one clip, as the original project ran it with librosa 0.10:
  * load(path) (mono, resampled to 22050 Hz with soxr HQ) -> effects.trim(top_db=25) ->
  * melspectrogram + power_to_db(ref=np.max) -> 128 frames. Used by the trim and mel stages,
- * the one-file command and prediction.
+ * the one-file command and prediction. Only type imports from @ser/core: pool workers load this
+ * module, and they start faster without Arrow and zod.
  */
-import { buildTable, type MelParams, type TrimParams } from '@ser/core';
+import type { MelParams, TrimParams } from '@ser/core';
 import { fixFrames, logMelSpectrogram } from './mel.ts';
 import { resample } from './resample.ts';
 import { trimSilence } from './trim.ts';
@@ -70,17 +71,4 @@ export function extractFeatures(bytes: Uint8Array, name: string, trim: TrimParam
   const { audio, ...clip } = loadTrimmed(bytes, name, trim);
   const { logmel, frames } = (raw ? clipLogMel : clipTensor)(audio, trim.sampleRate, mel);
   return { id: name, ...clip, frames, shape: [mel.nMels, raw ? frames : mel.frames], logmel };
-}
-
-/** The one-row Arrow table of `extractFeatures` (columns as the mel stage's, plus trim and source info). */
-export function featureTable(row: FeatureRow): ReturnType<typeof buildTable> {
-  return buildTable(1, {
-    id: [row.id],
-    source_rate: Int32Array.of(row.sourceRate),
-    source_channels: Int32Array.of(row.sourceChannels),
-    trim_start: Int32Array.of(row.trimStart),
-    trim_end: Int32Array.of(row.trimEnd),
-    frames: Int32Array.of(row.frames),
-    logmel: { data: row.logmel, shape: row.shape },
-  });
 }

@@ -4,4 +4,5 @@ export * from './resample.ts';
 export * from './trim.ts';
 export * from './mel.ts';
 export * from './extract.ts';
+export * from './feature-table.ts';
 export { benchFeatures } from './bench.ts';

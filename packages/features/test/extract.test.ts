@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readNumbers, readStrings, readTensor, stageParams } from '@ser/core';
-import { extractFeatures, featureTable, loadTrimmed, SilentClipError } from '../src/extract.ts';
+import { extractFeatures, loadTrimmed, SilentClipError } from '../src/extract.ts';
+import { featureTable } from '../src/feature-table.ts';
 import { fixFrames } from '../src/mel.ts';
 import { WavError } from '../src/wav.ts';
 import { makeWav } from './helpers.ts';
