@@ -3,6 +3,7 @@
  * (decode, resample, trim, log-Mel), then the trim + mel work of the stages on a worker pool.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { stageParams } from '@ser/core';
 import { clipTensor } from './extract.ts';
@@ -71,6 +72,8 @@ export async function benchFeatures({ dir, limit, workers = 2 }: { dir: string; 
   return {
     files: files.length,
     audioSeconds: round(audioSeconds, 1),
+    // Other processes inflate every figure on a 2-core machine: report how busy it was.
+    loadAverage1m: round(loadavg()[0], 2),
     singleThreadMsPerFile: { ...perFile, total, cpuTotal: round(cpuPerFile) },
     pool: await poolThroughput(files, workers),
   };
