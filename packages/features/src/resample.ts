@@ -29,7 +29,7 @@ const KERNEL_LENGTH = 204.394507;
 const DROOP_DB = 0.0236084985;
 const DROOP_POWER = 11.4421313;
 
-/** Largest prime denominator/numerator for which the FFT path is used. */
+/** Primes allowed in the reduced ratio p/q for the FFT path (7-smooth: every usual audio rate pair). */
 const SMOOTH_PRIMES = [2, 3, 5, 7];
 
 /** Modified Bessel function of the first kind, order 0 (power series; converges for the β used here). */
