@@ -7,7 +7,7 @@
  * whose cutoff, β and length were fitted by least squares to soxr HQ's magnitude response,
  * measured with sine sweeps through python-soxr 1.1.0 at 48000 -> 22050 (22050 -> 24000 agrees
  * within 0.03 dB down to -60 dB; an exact factor of 2, which soxr runs through half-band stages,
- * is up to ~1 dB steeper below -30 dB). The fit is within 0.001 dB down to -90 dB. soxr HQ also
+ * rolls off ~1 dB less at -34 dB and has no droop). The fit is within 0.001 dB down to -90 dB. soxr HQ also
  * droops the passband slightly (-0.0084 dB at 0.9125): the `a·ν^k` term below.
  *
  * Two implementations of that response:
