@@ -15,9 +15,11 @@
  *    signal is transformed once, bins are scaled by the response and the spectrum is cropped or
  *    zero-extended to the output length (circular convolution without wrap, since the padding
  *    exceeds the kernel length), then transformed back;
- *  - any other positive ratio (e.g. librosa's pitch_shift, sr / 2^(n/12) -> sr): direct
- *    evaluation of the kernel at each output instant (O(output · kernel taps)); this path leaves
- *    out the passband droop (< 0.01 dB).
+ *  - any other positive ratio (e.g. librosa's pitch_shift, sr / 2^(n/12) -> sr): the same FFT
+ *    filtering, resampled by exactly 2 (so the filtered signal occupies at most a quarter of the
+ *    new rate), then read at the output instants by a short Kaiser-windowed sinc interpolator
+ *    (16 taps: passband within 1.2e-5 dB, images >= 118 dB down). Much cheaper than evaluating
+ *    the long kernel at every output instant (~230 taps at a 2-semitone pitch shift).
  */
 import { nextFastLength, realFft } from './fft.ts';
 
@@ -45,27 +47,18 @@ function besselI0(x: number): number {
   return sum;
 }
 
-/** The kernel h(t) = Fc·sinc(Fc·t)·kaiser(t), t in lower-rate samples; ∫h = 1. */
-function kernel(t: number): number {
-  const half = KERNEL_LENGTH / 2;
+/** Kaiser-windowed sinc fc·sinc(fc·t)·kaiser(t; β, length): t in samples, fc relative to Nyquist. */
+function kaiserSinc(t: number, fc: number, beta: number, length: number): number {
+  const half = length / 2;
   if (Math.abs(t) >= half) return 0;
   const r = t / half;
-  const x = Math.PI * CUTOFF * t;
+  const x = Math.PI * fc * t;
   const sinc = x === 0 ? 1 : Math.sin(x) / x;
-  return CUTOFF * sinc * (besselI0(BETA * Math.sqrt(1 - r * r)) / besselI0(BETA));
+  return fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / besselI0(beta));
 }
 
-/** Tabulated kernel for the direct path: `OVERSAMPLE` points per lower-rate sample, t >= 0. */
-const OVERSAMPLE = 1024;
-let kernelTable: Float64Array | null = null;
-function kernelSamples(): Float64Array {
-  if (!kernelTable) {
-    const n = Math.ceil((KERNEL_LENGTH / 2) * OVERSAMPLE) + 2;
-    kernelTable = new Float64Array(n);
-    for (let i = 0; i < n; i++) kernelTable[i] = kernel(i / OVERSAMPLE);
-  }
-  return kernelTable;
-}
+/** The kernel h(t), t in lower-rate samples; ∫h = 1. */
+const kernel = (t: number) => kaiserSinc(t, CUTOFF, BETA, KERNEL_LENGTH);
 
 /** Tabulated magnitude response T(ν) = ∫ h(t) cos(πνt) dt for ν in [0, RESPONSE_MAX]. */
 const RESPONSE_STEP = 1 / 8192;
@@ -137,7 +130,7 @@ export function resample(x: Float32Array, srIn: number, srOut: number): Float32A
     const p = srOut / g, q = srIn / g;
     if (isSmooth(p) && isSmooth(q)) return resampleFft(x, p, q);
   }
-  return resampleDirect(x, srOut / srIn);
+  return resampleAnyRatio(x, srOut / srIn);
 }
 
 /** Relative cost of one FFT pass over the data per radix (measured on fft.ts; radix 4 covers two 2s). */
@@ -148,12 +141,16 @@ function fftCost(n: number): number {
   return cost;
 }
 
-/** FFT-domain resampling by p/q (coprime, 7-smooth). */
-function resampleFft(x: Float32Array, p: number, q: number): Float32Array {
+/**
+ * x zero-padded to N = q·k, transformed, scaled by the response whose lower Nyquist is `lower`
+ * times the input Nyquist, and transformed back at M = p·k samples: y[i] is the filtered signal
+ * at input time i·q/p. The padding holds the kernel's tails plus `margin` input samples, so
+ * y[M - i] is the filtered signal at time -i·q/p (circular convolution without wrap).
+ */
+function filterFft(x: Float32Array, p: number, q: number, lower: number, margin: number): { y: Float64Array; M: number } {
   const n = x.length;
-  const outLen = Math.ceil((n * p) / q);
   // Input-rate samples covered by the kernel (it spans KERNEL_LENGTH samples at the lower rate).
-  const kernelIn = Math.ceil(KERNEL_LENGTH * Math.max(1, q / p)) + 8;
+  const kernelIn = Math.ceil(KERNEL_LENGTH / lower) + margin;
   // Padded length N = q·k with N and M = p·k even; choose the cheapest smooth k in a 25% window.
   // k has at most two odd prime factors: few distinct sizes, so FFT plans are reused across clips.
   const kMin = Math.ceil((n + kernelIn) / q);
@@ -168,8 +165,8 @@ function resampleFft(x: Float32Array, p: number, q: number): Float32Array {
   const re = new Float64Array(Math.max(N, M) / 2 + 1), im = new Float64Array(Math.max(N, M) / 2 + 1);
   // x is zero-extended to N by the FFT: the padding is implicit.
   spectrumIn.forward(x, re, im);
-  // Bin j is at j·srIn/N Hz = j·srOut/M Hz; the lower Nyquist is min(N, M)/2 bins.
-  const half = Math.min(N, M) / 2;
+  // Bin j is at j·srIn/N Hz; the lower Nyquist is lower·N/2 bins.
+  const half = (lower * N) / 2;
   const last = M / 2;
   const scale = M / N;
   // Response by linear interpolation in the table (inlined: this loop runs over every output bin).
@@ -184,33 +181,69 @@ function resampleFft(x: Float32Array, p: number, q: number): Float32Array {
   }
   const y = new Float64Array(M);
   realFft(M).inverse(re.subarray(0, last + 1), im.subarray(0, last + 1), y);
+  return { y, M };
+}
+
+/** FFT-domain resampling by p/q (coprime, 7-smooth). */
+function resampleFft(x: Float32Array, p: number, q: number): Float32Array {
+  const outLen = Math.ceil((x.length * p) / q);
+  const { y } = filterFft(x, p, q, Math.min(1, p / q), 8);
   const out = new Float32Array(outLen);
   for (let i = 0; i < outLen; i++) out[i] = y[i];
   return out;
 }
 
-/** Direct evaluation y[m] = Σ_k x[k]·g(m/ratio − k), g the kernel scaled to the input rate. */
-function resampleDirect(x: Float32Array, ratio: number): Float32Array {
-  const n = x.length;
-  const outLen = Math.ceil(n * ratio);
-  const table = kernelSamples();
-  // Kernel time unit is one lower-rate sample; in input samples that is max(1, 1/ratio).
-  const stretch = Math.min(1, ratio); // lower-rate samples per input sample
-  const gain = stretch;
-  const halfIn = KERNEL_LENGTH / 2 / stretch;
-  const step = stretch * OVERSAMPLE; // table points per input sample
+/**
+ * Interpolator of the any-ratio path: Kaiser-windowed sinc at the Nyquist of its grid, 16 taps,
+ * β 12, tabulated as a polyphase bank of PHASES + 1 fractional delays. Its input is band-limited
+ * to a quarter of the grid rate, so it only needs to be flat to 0.25 and reject from 0.75 cycles
+ * per sample on: within 1.2e-5 dB and >= 118 dB down (its continuous response, measured).
+ */
+const INTERP_TAPS = 16;
+const INTERP_BETA = 12;
+const PHASES = 1024;
+let interpBank: Float64Array | null = null;
+/** Row r: the weights of z[⌊t⌋ - 7 .. ⌊t⌋ + 8] at an instant t with fractional part r / PHASES. */
+function interpolatorBank(): Float64Array {
+  if (!interpBank) {
+    interpBank = new Float64Array((PHASES + 1) * INTERP_TAPS);
+    for (let r = 0; r <= PHASES; r++)
+      for (let j = 0; j < INTERP_TAPS; j++)
+        interpBank[r * INTERP_TAPS + j] = kaiserSinc(j - INTERP_TAPS / 2 + 1 - r / PHASES, 1, INTERP_BETA, INTERP_TAPS);
+  }
+  return interpBank;
+}
+
+/**
+ * Any positive ratio: filterFft to twice the input rate, then y[m] = z(2m / ratio) through the
+ * interpolator, its weights interpolated linearly between the two bank rows around the
+ * fractional delay.
+ */
+function resampleAnyRatio(x: Float32Array, ratio: number): Float32Array {
+  const outLen = Math.ceil(x.length * ratio);
+  const W = INTERP_TAPS;
+  const { y, M } = filterFft(x, 2, 1, Math.min(1, ratio), 8 + W);
+  // z[i + W] = y[i], preceded by the W samples before time 0 (y's circular tail).
+  const z = new Float64Array(M + W);
+  z.set(y, W);
+  z.copyWithin(0, M, M + W);
+  const bank = interpolatorBank();
   const out = new Float32Array(outLen);
   for (let m = 0; m < outLen; m++) {
-    const t = m / ratio;
-    const k0 = Math.max(0, Math.ceil(t - halfIn)), k1 = Math.min(n - 1, Math.floor(t + halfIn));
-    let sum = 0;
-    for (let k = k0; k <= k1; k++) {
-      const pos = Math.abs(t - k) * step;
-      const i = Math.floor(pos);
-      if (i + 1 >= table.length) continue;
-      sum += x[k] * (table[i] + (table[i + 1] - table[i]) * (pos - i));
+    const t = (2 * m) / ratio;
+    const base = Math.floor(t);
+    const f = (t - base) * PHASES;
+    const r = Math.floor(f);
+    const a = f - r;
+    const o0 = r * W, o1 = o0 + W;
+    const first = base + W / 2 + 1; // z index of y[base - W/2 + 1]
+    let s0 = 0, s1 = 0;
+    for (let j = 0; j < W; j++) {
+      const v = z[first + j];
+      s0 += v * bank[o0 + j];
+      s1 += v * bank[o1 + j];
     }
-    out[m] = sum * gain;
+    out[m] = s0 + a * (s1 - s0);
   }
   return out;
 }
