@@ -1,0 +1,11 @@
+/** The part of @echogarden/pffft-wasm's Emscripten module used by fft32.ts (the package ships no types). */
+declare module '@echogarden/pffft-wasm/simd' {
+  export interface PffftModule {
+    HEAPF32: Float32Array<ArrayBuffer>;
+    _pffft_new_setup(n: number, transform: number): number;
+    _pffft_transform_ordered(setup: number, input: number, output: number, work: number, direction: number): void;
+    _pffft_aligned_malloc(bytes: number): number;
+  }
+  const PFFFT: () => Promise<PffftModule>;
+  export default PFFFT;
+}
