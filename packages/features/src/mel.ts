@@ -22,13 +22,18 @@ export interface MelOptions {
   topDb?: number;
 }
 
-/** A mel filterbank [nMels][nFft/2+1] plus, per filter, its nonzero bin range [lo, hi). */
+/**
+ * A mel filterbank [nMels][nFft/2+1] plus, per filter, its nonzero bin range [lo, hi) and those
+ * weights packed back to back from `offset[m]` (the projection then reads one small array).
+ */
 export interface MelFilterbank {
   nMels: number;
   nBins: number;
   weights: Float32Array;
   lo: Int32Array;
   hi: Int32Array;
+  packed: Float64Array;
+  offset: Int32Array;
 }
 
 /** Slaney's auditory-toolbox mel scale (librosa.hz_to_mel, htk=False): linear below 1 kHz, log above. */
@@ -74,7 +79,11 @@ export function melFilterbank(sampleRate: number, nFft = 2048, nMels = 128, fmin
     }
     if (hi[m] === 0) lo[m] = 0;
   }
-  const bank = { nMels, nBins, weights, lo, hi };
+  const offset = new Int32Array(nMels + 1);
+  for (let m = 0; m < nMels; m++) offset[m + 1] = offset[m] + hi[m] - lo[m];
+  const packed = new Float64Array(offset[nMels]);
+  for (let m = 0; m < nMels; m++) packed.set(weights.subarray(m * nBins + lo[m], m * nBins + hi[m]), offset[m]);
+  const bank = { nMels, nBins, weights, lo, hi, packed, offset };
   filterbankCache.set(key, bank);
   return bank;
 }
@@ -113,7 +122,7 @@ export function melSpectrogram(y: Float32Array, opts: MelOptions): { mel: Float3
   const nBins = bank.nBins;
   const power = new Float64Array(nBins);
   const mel = new Float32Array(nMels * frames);
-  const { weights, lo, hi } = bank;
+  const { packed, offset, lo } = bank;
   for (let t = 0; t < frames; t++) {
     const start = t * hopLength - pad;
     // Zero padding outside the signal (centred frames at the edges).
@@ -129,8 +138,8 @@ export function melSpectrogram(y: Float32Array, opts: MelOptions): { mel: Float3
     // Each filter is nonzero over a narrow band: sum only that band.
     for (let m = 0; m < nMels; m++) {
       let s = 0;
-      const row = m * nBins;
-      for (let k = lo[m]; k < hi[m]; k++) s += weights[row + k] * power[k];
+      const o = offset[m], d = lo[m] - o, end = offset[m + 1];
+      for (let j = o; j < end; j++) s += packed[j] * power[j + d];
       mel[m * frames + t] = s;
     }
   }
