@@ -103,6 +103,10 @@ export const trainSchema = z
     filters: z.array(positiveInt).min(1).default([32, 64, 128]),
     kernelSize: positiveInt.default(3),
     convDropout: z.number().min(0).max(1).default(0.25),
+    /** Moving-statistics momentum of BatchNormalization. Keras uses 0.99, whose averages still lean on
+     *  their initial values after the few hundred steps a RAVDESS run takes, so validation (and early
+     *  stopping on it) sees wrong statistics for many epochs; 0.9 is PyTorch's default (its 0.1). */
+    batchNormMomentum: z.number().min(0).max(1).default(0.9),
     denseUnits: positiveInt.default(128),
     denseDropout: z.number().min(0).max(1).default(0.5),
     /** Early stopping on validation loss; best weights are restored. 0 disables it. */

@@ -28,7 +28,7 @@ export function buildModel(params: ModelParams, numClasses: number, inputShape: 
         kernelInitializer: init(),
       }),
     );
-    model.add(tf.layers.batchNormalization());
+    model.add(tf.layers.batchNormalization({ momentum: params.batchNormMomentum }));
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
     model.add(tf.layers.dropout({ rate: params.convDropout }));
   });
