@@ -5,6 +5,7 @@
  * Cost is O(n · sum of prime factors): use `nextFastLength` to pad to a 2·3·5·7-smooth length.
  * Plans (twiddles) are built once per length and cached.
  */
+import { cachedPlan } from './lru.ts';
 
 interface Stage {
   radix: number;
@@ -50,24 +51,11 @@ export function nextFastLength(n: number, multipleOf = 1): number {
   }
 }
 
-/** Plans kept per kind: each holds ~4n doubles, and building one costs far more than a transform. */
-const PLAN_CACHE_SIZE = 24;
-
-/** Least-recently-used cache lookup. */
-function cached<T>(cache: Map<number, T>, n: number, build: (n: number) => T): T {
-  let plan = cache.get(n);
-  if (plan) cache.delete(n);
-  else plan = build(n);
-  cache.set(n, plan);
-  if (cache.size > PLAN_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return plan;
-}
-
 const complexCache = new Map<number, ComplexFft>();
 
 /** Cached complex FFT plan for length n (n >= 1). */
 export function complexFft(n: number): ComplexFft {
-  return cached(complexCache, n, buildComplexFft);
+  return cachedPlan(complexCache, n, buildComplexFft);
 }
 
 function buildComplexFft(n: number): ComplexFft {
@@ -406,7 +394,7 @@ const realCache = new Map<number, RealFft>();
 
 /** Cached real FFT plan for even length n. */
 export function realFft(n: number): RealFft {
-  return cached(realCache, n, buildRealFft);
+  return cachedPlan(realCache, n, buildRealFft);
 }
 
 function buildRealFft(n: number): RealFft {

@@ -21,7 +21,8 @@
  *    (16 taps: passband within 1.2e-5 dB, images >= 118 dB down). Much cheaper than evaluating
  *    the long kernel at every output instant (~230 taps at a 2-semitone pitch shift).
  */
-import { nextFastLength, realFft } from './fft.ts';
+import { nextFastLength } from './fft.ts';
+import { pffftLength, realFft32 } from './fft32.ts';
 
 /** Cutoff (-6 dB point) as a fraction of the lower Nyquist frequency. */
 const CUTOFF = 0.956871448;
@@ -135,19 +136,21 @@ export function resample(x: Float32Array, srIn: number, srOut: number): Float32A
 
 /** Relative cost of one FFT pass over the data per radix (measured on fft.ts; radix 4 covers two 2s). */
 const PASS_COST: Record<number, number> = { 4: 1, 2: 0.75, 3: 1, 5: 1.2, 7: 1.5 };
+/** fft.ts cost of length n; PFFFT's lengths run ~4x faster. */
 function fftCost(n: number): number {
   let cost = 0;
-  for (const p of [4, 2, 3, 5, 7]) while (n % p === 0) (cost += PASS_COST[p]), (n /= p);
-  return cost;
+  for (let m = n, i = 0, radices = [4, 2, 3, 5, 7]; i < radices.length; ) if (m % radices[i] === 0) (cost += PASS_COST[radices[i]]), (m /= radices[i]); else i++;
+  return (n * cost) / (pffftLength(n) ? 4 : 1);
 }
 
 /**
  * x zero-padded to N = q·k, transformed, scaled by the response whose lower Nyquist is `lower`
  * times the input Nyquist, and transformed back at M = p·k samples: y[i] is the filtered signal
  * at input time i·q/p. The padding holds the kernel's tails plus `margin` input samples, so
- * y[M - i] is the filtered signal at time -i·q/p (circular convolution without wrap).
+ * y[M - i] is the filtered signal at time -i·q/p (circular convolution without wrap). Float32
+ * transforms (fft32.ts): their rounding is ~1e-7 of the largest bin.
  */
-function filterFft(x: Float32Array, p: number, q: number, lower: number, margin: number): { y: Float64Array; M: number } {
+function filterFft(x: Float32Array, p: number, q: number, lower: number, margin: number): { y: Float32Array; M: number } {
   const n = x.length;
   // Input-rate samples covered by the kernel (it spans KERNEL_LENGTH samples at the lower rate).
   const kernelIn = Math.ceil(KERNEL_LENGTH / lower) + margin;
@@ -157,40 +160,39 @@ function filterFft(x: Float32Array, p: number, q: number, lower: number, margin:
   let best = 0, bestCost = Infinity;
   for (let k = nextFastLength(kMin); k <= kMin * 1.25 + 8; k = nextFastLength(k + 1)) {
     if ((q * k) % 2 || (p * k) % 2 || oddFactors(k) > 2) continue;
-    const cost = q * k * fftCost(q * k) + p * k * fftCost(p * k);
+    const cost = fftCost(q * k) + fftCost(p * k);
     if (cost < bestCost) (best = k), (bestCost = cost);
   }
   const N = q * best, M = p * best;
-  const spectrumIn = realFft(N);
-  const re = new Float64Array(Math.max(N, M) / 2 + 1), im = new Float64Array(Math.max(N, M) / 2 + 1);
-  // x is zero-extended to N by the FFT: the padding is implicit.
-  spectrumIn.forward(x, re, im);
-  // Bin j is at j·srIn/N Hz; the lower Nyquist is lower·N/2 bins.
+  const analysis = realFft32(N), synthesis = realFft32(M);
+  const frame = analysis.input();
+  frame.set(x);
+  frame.fill(0, n);
+  const X = analysis.forward();
+  // Bin j is at j·srIn/N Hz; the lower Nyquist is lower·N/2 bins, at most min(N, M)/2: bins from
+  // there on (including both Nyquist bins, in the ordered layout's slot 1) are zero.
   const half = (lower * N) / 2;
-  const last = M / 2;
   const scale = M / N;
-  // Response by linear interpolation in the table (inlined: this loop runs over every output bin).
+  const Y = synthesis.input();
+  Y.fill(0);
+  // Response by linear interpolation in the table (inlined: this loop runs over every passed bin).
   const table = responseSamples();
+  Y[0] = X[0] * scale * table[0];
   const step = 1 / (half * RESPONSE_STEP);
-  for (let j = 0; j <= last; j++) {
-    const x = j * step;
-    const i = x | 0;
-    const g = j < half && i < table.length - 1 ? scale * (table[i] + (table[i + 1] - table[i]) * (x - i)) : 0;
-    re[j] *= g;
-    im[j] *= g;
+  for (let j = 1; j < half && j < M / 2; j++) {
+    const t = j * step;
+    const i = t | 0;
+    const g = i < table.length - 1 ? scale * (table[i] + (table[i + 1] - table[i]) * (t - i)) : 0;
+    Y[2 * j] = X[2 * j] * g;
+    Y[2 * j + 1] = X[2 * j + 1] * g;
   }
-  const y = new Float64Array(M);
-  realFft(M).inverse(re.subarray(0, last + 1), im.subarray(0, last + 1), y);
-  return { y, M };
+  return { y: synthesis.inverse(), M };
 }
 
 /** FFT-domain resampling by p/q (coprime, 7-smooth). */
 function resampleFft(x: Float32Array, p: number, q: number): Float32Array {
   const outLen = Math.ceil((x.length * p) / q);
-  const { y } = filterFft(x, p, q, Math.min(1, p / q), 8);
-  const out = new Float32Array(outLen);
-  for (let i = 0; i < outLen; i++) out[i] = y[i];
-  return out;
+  return filterFft(x, p, q, Math.min(1, p / q), 8).y.slice(0, outLen);
 }
 
 /**

@@ -28,6 +28,19 @@ describe('realFft32', () => {
     expect(relativeError(2048, 3)).toBeLessThan(1e-6);
   });
 
+  it('inverse brings the ordered spectrum back to the signal (PFFFT and fallback lengths)', () => {
+    for (const n of [2048, 1920, 2000]) {
+      const x = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.11) * 0.5 + ((i * 7919) % 13) / 26);
+      const plan = realFft32(n);
+      plan.input().set(x);
+      plan.input().set(plan.forward());
+      const y = plan.inverse();
+      let err = 0;
+      for (let i = 0; i < n; i++) err = Math.max(err, Math.abs(y[i] - x[i]));
+      expect(err).toBeLessThan(1e-6);
+    }
+  });
+
   it('rejects odd lengths', () => {
     expect(() => realFft32(1001)).toThrow(/even/);
   });
