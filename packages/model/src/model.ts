@@ -1,6 +1,7 @@
 /**
  * The CNN of the original Keras project: per filter count f (default 32, 64, 128)
- * Conv2D(f, k×k, 'same', ReLU) → BatchNormalization → MaxPooling2D(2×2) → Dropout(convDropout);
+ * Conv2D(f, k×k, 'same', ReLU) → BatchNormalization(momentum batchNormMomentum) → MaxPooling2D(2×2) →
+ * Dropout(convDropout);
  * then GlobalAveragePooling2D → Dense(denseUnits, ReLU) → Dropout(denseDropout) → Dense(classes, softmax).
  * 'same' padding keeps 128 → 64 → 32 → 16 (the Keras default would be 'valid'; the PyTorch peer
  * benchmark uses 'same'). Kernels use glorot-uniform initialisers seeded from `params.seed`,
@@ -10,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TrainParams } from '@ser/core';
 import { Rng } from './rng.ts';
 
-export type ModelParams = Pick<TrainParams, 'seed' | 'filters' | 'kernelSize' | 'convDropout' | 'denseUnits' | 'denseDropout'>;
+export type ModelParams = Pick<TrainParams, 'seed' | 'filters' | 'kernelSize' | 'convDropout' | 'batchNormMomentum' | 'denseUnits' | 'denseDropout'>;
 
 export function buildModel(params: ModelParams, numClasses: number, inputShape: number[] = [128, 128, 1]): tf.Sequential {
   if (!(numClasses >= 2)) throw new Error(`buildModel: numClasses must be >= 2, got ${numClasses}`);
