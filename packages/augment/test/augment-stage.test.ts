@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { augmentSchema, buildTable, melSchema, readNumbers, readStrings, readTensor, trimSchema } from '@ser/core';
@@ -6,7 +7,7 @@ import { clipTensor } from '@ser/features';
 import { renderVariant } from '../src/augment.ts';
 import { augmentStage } from '../src/augment-stage.ts';
 
-const DIR = '/work/shared/golden/ravdess-augment/';
+const DIR = resolve(import.meta.dirname, '../../../../shared/golden/ravdess-augment') + '/';
 const index = JSON.parse(readFileSync(DIR + 'index.json', 'utf8')) as { files: { file: string; trimmed: string }[] };
 const clips = index.files.map((f) => {
   const b = readFileSync(DIR + f.trimmed);

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { melSchema } from '@ser/core';
@@ -5,7 +6,7 @@ import { clipLogMel } from '@ser/features';
 import { pitchShift } from '../src/pitch.ts';
 import { timeStretch } from '../src/vocoder.ts';
 
-const DIR = '/work/shared/golden/ravdess-augment/';
+const DIR = resolve(import.meta.dirname, '../../../../shared/golden/ravdess-augment') + '/';
 interface Entry { file: string; trimmed: string; length: number; outputs: Record<string, { file: string; length: number }> }
 const index = JSON.parse(readFileSync(DIR + 'index.json', 'utf8')) as { files: Entry[] };
 const f32 = (name: string) => {
