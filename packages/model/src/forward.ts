@@ -67,8 +67,9 @@ function activation(name: string | undefined): tf.fused.Activation | 'linear' {
   throw new Error(`training forward: activation '${name}' is not supported`);
 }
 
-export function forwardTraining(model: tf.LayersModel, x: tf.Tensor4D, dropoutSeed: number): TrainingForward {
-  const rng = new Rng(dropoutSeed);
+/** `dropoutSeed` null: no dropout (batch statistics only, for re-estimating the moving averages). */
+export function forwardTraining(model: tf.LayersModel, x: tf.Tensor4D, dropoutSeed: number | null): TrainingForward {
+  const rng = dropoutSeed === null ? null : new Rng(dropoutSeed);
   const stats: BatchStats[] = [];
   const last = model.layers.length - 1;
   let h: tf.Tensor = x;
@@ -96,7 +97,7 @@ export function forwardTraining(model: tf.LayersModel, x: tf.Tensor4D, dropoutSe
         h = tf.maxPool(h as tf.Tensor4D, c.poolSize, c.strides, c.padding);
         break;
       case 'Dropout':
-        h = dropout(h, c.rate, rng);
+        if (rng) h = dropout(h, c.rate, rng);
         break;
       case 'GlobalAveragePooling2D':
         h = tf.mean(h, [1, 2]);

@@ -82,6 +82,21 @@ export async function gradients(session: Session, weights: Float32Array, rows: I
   return result;
 }
 
+/** Per BatchNormalization layer, the batch mean then variance of `rows` (training-mode, no dropout). */
+export async function batchStats(session: Session, weights: Float32Array, rows: Int32Array): Promise<Float32Array> {
+  const s = await open(session);
+  setFlatWeights(s.model, weights);
+  const out = tf.tidy(() => {
+    const f = forwardTraining(s.model, batch(s, rows, session.inputShape), null);
+    const flat = tf.concat(f.stats.flatMap((b) => [b.mean, b.variance]));
+    tf.dispose(f.stats.flatMap((b) => [b.mean, b.variance]));
+    return flat;
+  });
+  const values = (await out.data()) as Float32Array;
+  out.dispose();
+  return values;
+}
+
 /** Class probabilities [rows, classes] in inference mode (moving batch-norm statistics, no dropout). */
 export async function probabilities(session: Session, weights: Float32Array, rows: Int32Array): Promise<Float32Array> {
   const s = await open(session);

@@ -198,6 +198,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         updateMovingStats(state.weights, slots, results, parts, state.adam.step);
         options.onBatch?.(start + rows.length, nTrain);
       }
+      await preciseBatchNorm(pool, session, state.weights, slots, order.subarray(0, PRECISE_BN_ROWS), Math.ceil(params.batchSize / workers));
       const trainDone = performance.now();
       trainSeconds += (trainDone - started) / 1000;
       trainSamples += nTrain;
@@ -256,7 +257,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
  * the batch moments). Same limit as Keras, without the start-up bias; train.batchNormMomentum
  * (default 0.9) also shortens the lag behind the changing weights.
  */
-function updateMovingStats(weights: Float32Array, slots: ReturnType<typeof batchNormSlots>, results: GradResult[], parts: Int32Array[], step: number): void {
+function updateMovingStats(weights: Float32Array, slots: ReturnType<typeof batchNormSlots>, results: Array<Pick<GradResult, 'stats'>>, parts: Int32Array[], step: number): void {
   const n = parts.reduce((a, p) => a + p.length, 0);
   let at = 0;
   for (const slot of slots) {
@@ -274,6 +275,26 @@ function updateMovingStats(weights: Float32Array, slots: ReturnType<typeof batch
     }
     at += 2 * C;
   }
+}
+
+/** Training rows whose batch statistics replace the moving averages after each epoch. */
+const PRECISE_BN_ROWS = 512;
+
+/**
+ * "Precise BN" (Wu & Johnson 2021, §3; torch.optim.swa_utils.update_bn): after an epoch, the moving
+ * statistics become the pooled batch statistics of up to 512 training rows under the final weights
+ * (training-mode forward, no dropout). On RAVDESS-sized runs the weights move faster than any moving
+ * average follows: at epoch 4 the inference-mode accuracy on training rows was 0.20 against 0.53 with
+ * batch statistics, so validation loss (and early stopping) judged a mis-normalised network.
+ */
+async function preciseBatchNorm(pool: Threads, session: Session, weights: Float32Array, slots: ReturnType<typeof batchNormSlots>, rows: Int32Array, chunk: number): Promise<void> {
+  if (slots.length === 0 || rows.length === 0) return;
+  const chunks: Int32Array[] = [];
+  // Chunks of one worker's share: the statistics the layers were trained with.
+  for (let s = 0; s < rows.length; s += chunk) chunks.push(rows.subarray(s, s + chunk));
+  const stats = await Promise.all(chunks.map((c) => pool.call<Float32Array>('batchStats', [session, weights, c])));
+  // Pooled with step 1: the moving values are replaced by the pooled moments.
+  updateMovingStats(weights, slots, stats.map((s) => ({ stats: s })), chunks, 1);
 }
 
 /** Mean cross-entropy and accuracy of `rows`, in batches of 32 spread over the workers. */
