@@ -14,7 +14,7 @@ import { initBackend } from './backend.ts';
 import { forwardTraining } from './forward.ts';
 import { buildModel } from './model.ts';
 import { Rng } from './rng.ts';
-import { createThreads } from './threads.ts';
+import { createPool } from '@ser/core';
 import { predictRows, trainModel } from './train.ts';
 import type { Session } from './train-worker.ts';
 import { getFlatWeights } from './weights.ts';
@@ -71,7 +71,7 @@ export async function benchTrain(options: BenchOptions = {}): Promise<Record<str
   };
   new Float32Array(session.x).set(data.x);
   const weights = getFlatWeights(model);
-  const pool = createThreads(new URL('./train-worker.ts', import.meta.url), workers);
+  const pool = createPool(new URL('./train-worker.ts', import.meta.url), workers);
   const all = Int32Array.from({ length: rows }, (_, i) => i);
   let inferSamplesPerSec: number;
   let inferCpuSamplesPerSec: number;

@@ -15,7 +15,7 @@ import { adamState, adamUpdate, type AdamState } from './adam.ts';
 import { initBackend } from './backend.ts';
 import { buildModel } from './model.ts';
 import { Rng } from './rng.ts';
-import { createThreads, type Threads } from './threads.ts';
+import { createPool, type WorkerPool } from '@ser/core';
 import type { GradResult, Session } from './train-worker.ts';
 import { getFlatWeights, setFlatWeights, trainableRuns, weightLayout } from './weights.ts';
 
@@ -170,7 +170,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   };
   if (state.weights.length !== layout.size) throw new Error('trainModel: the checkpoint does not match this model');
   const rng = new Rng(state.rngState);
-  const pool = createThreads(new URL('./train-worker.ts', import.meta.url), workers);
+  const pool = createPool(new URL('./train-worker.ts', import.meta.url), workers);
   let trainSeconds = 0;
   let trainSamples = 0;
   let stoppedEarly = false;
@@ -287,7 +287,7 @@ const PRECISE_BN_ROWS = 512;
  * average follows: at epoch 4 the inference-mode accuracy on training rows was 0.20 against 0.53 with
  * batch statistics, so validation loss (and early stopping) judged a mis-normalised network.
  */
-async function preciseBatchNorm(pool: Threads, session: Session, weights: Float32Array, slots: ReturnType<typeof batchNormSlots>, rows: Int32Array, chunk: number): Promise<void> {
+async function preciseBatchNorm(pool: WorkerPool, session: Session, weights: Float32Array, slots: ReturnType<typeof batchNormSlots>, rows: Int32Array, chunk: number): Promise<void> {
   if (slots.length === 0 || rows.length === 0) return;
   const chunks: Int32Array[] = [];
   // Chunks of one worker's share: the statistics the layers were trained with.
@@ -299,7 +299,7 @@ async function preciseBatchNorm(pool: Threads, session: Session, weights: Float3
 
 /** Mean cross-entropy and accuracy of `rows`, in batches of 32 spread over the workers. */
 async function evaluate(
-  pool: Threads,
+  pool: WorkerPool,
   session: Session,
   weights: Float32Array,
   rows: Int32Array,
@@ -312,7 +312,7 @@ async function evaluate(
   return scoreProbabilities(probs, labels, numClasses);
 }
 
-export async function predictRows(pool: Threads, session: Session, weights: Float32Array, rows: Int32Array, workers: number): Promise<Float32Array[]> {
+export async function predictRows(pool: WorkerPool, session: Session, weights: Float32Array, rows: Int32Array, workers: number): Promise<Float32Array[]> {
   const chunk = Math.max(1, Math.min(32, Math.ceil(rows.length / workers)));
   const chunks: Int32Array[] = [];
   for (let s = 0; s < rows.length; s += chunk) chunks.push(rows.subarray(s, s + chunk));
