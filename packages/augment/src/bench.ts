@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { augmentSchema, createPool, melSchema, trimSchema, type RaggedBatch } from '@ser/core';
+import { augmentSchema, createPool, melSchema, toRagged, trimSchema } from '@ser/core';
 import { clipTensor, loadTrimmed } from '@ser/features';
 import { AUGMENT_KINDS, augmentClip, renderVariant } from './augment.ts';
 import { augmentAll } from './batch.ts';
@@ -52,10 +52,7 @@ export async function benchAugment({ dir, limit = 120, workers = 2 }: { dir: str
   const melOnly = msPerClip(clips, (y) => clipTensor(y, sr, mel));
   const allVariants = msPerClip(clips, (y, i) => augmentClip(files[i], y, sr, params, mel));
 
-  const offsets = new Int32Array(clips.length + 1);
-  clips.forEach((c, i) => (offsets[i + 1] = offsets[i] + c.length));
-  const audio: RaggedBatch = { data: new Float32Array(offsets[clips.length]), offsets };
-  clips.forEach((c, i) => audio.data.set(c, offsets[i]));
+  const audio = toRagged(clips);
   const pool = createPool(new URL('./worker.ts', import.meta.url), workers);
   let wallMs: number;
   try {
@@ -68,7 +65,7 @@ export async function benchAugment({ dir, limit = 120, workers = 2 }: { dir: str
   }
   return {
     clips: clips.length,
-    meanSeconds: round(offsets[clips.length] / clips.length / sr),
+    meanSeconds: round(audio.data.length / clips.length / sr),
     singleThreadMsPerClip: { ...single, melOnly, allThreeSharedAnalysis: allVariants },
     pool: { workers, wallMs: round(wallMs), msPerClipAllThree: round(wallMs / clips.length), clipsPerSecond: round((1000 * clips.length) / wallMs) },
     librosaMsPerClip: { noise: 5, pitch: 23, stretch: 19 },

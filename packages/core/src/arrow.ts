@@ -37,6 +37,15 @@ export interface RaggedBatch {
   offsets: Int32Array;
 }
 
+/** Concatenate variable-length rows into one RaggedBatch (values + offsets). */
+export function toRagged(rows: Float32Array[]): RaggedBatch {
+  const offsets = new Int32Array(rows.length + 1);
+  rows.forEach((r, i) => (offsets[i + 1] = offsets[i] + r.length));
+  const data = new Float32Array(offsets[rows.length]);
+  rows.forEach((r, i) => data.set(r, offsets[i]));
+  return { data, offsets };
+}
+
 export type ColumnValues = TensorBatch | RaggedBatch | string[] | Int32Array | Float64Array;
 
 const isTensor = (c: ColumnValues): c is TensorBatch => 'shape' in c;

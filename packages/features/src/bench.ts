@@ -11,7 +11,8 @@ import { resample } from './resample.ts';
 import { trimSilence } from './trim.ts';
 import { decodeWav } from './wav.ts';
 import type { TrimmedClip } from './extract.ts';
-import { melTensors, ragged, trimFiles } from './stages.ts';
+import { toRagged } from '@ser/core';
+import { melTensors, trimFiles } from './stages.ts';
 
 /** Every .wav under `dir` (recursively), sorted. */
 function listWavs(dir: string): string[] {
@@ -88,7 +89,7 @@ async function poolThroughput(files: string[], workers: number): Promise<object>
   const results = await trimFiles(files, trimParams, undefined, workers);
   const clips = results.filter((r): r is TrimmedClip => !(r instanceof Error));
   const trimDone = performance.now();
-  const { data, offsets } = ragged(clips.map((c) => c.audio));
+  const { data, offsets } = toRagged(clips.map((c) => c.audio));
   await melTensors(data, offsets, trimParams.sampleRate, melParams, undefined, workers);
   const end = performance.now();
   return {

@@ -9,6 +9,7 @@ import {
   createPool,
   readRagged,
   readStrings,
+  toRagged,
   type MelParams,
   type StageContext,
   type StageDefinition,
@@ -20,15 +21,6 @@ import type { MelBatch } from './worker.ts';
 const WORKER = new URL('./worker.ts', import.meta.url);
 /** Clips per mel message: amortises structured-clone overhead, keeps both workers busy. */
 const MEL_BATCH = 24;
-
-/** Concatenate rows into List<Float32> values + offsets. */
-export function ragged(rows: Float32Array[]): { data: Float32Array; offsets: Int32Array } {
-  const offsets = new Int32Array(rows.length + 1);
-  rows.forEach((r, i) => (offsets[i + 1] = offsets[i] + r.length));
-  const data = new Float32Array(offsets[rows.length]);
-  rows.forEach((r, i) => data.set(r, offsets[i]));
-  return { data, offsets };
-}
 
 /** Decode, resample and trim every file on a worker pool; a failed file yields its Error. */
 export async function trimFiles(paths: string[], params: TrimParams, onDone: () => void = () => {}, workers?: number): Promise<(TrimmedClip | Error)[]> {
@@ -105,7 +97,7 @@ async function runTrim(ctx: StageContext<TrimParams>) {
       source_channels: column((c) => c.sourceChannels),
       trim_start: column((c) => c.trimStart),
       trim_end: column((c) => c.trimEnd),
-      audio: ragged(kept.map((k) => k.clip.audio)),
+      audio: toRagged(kept.map((k) => k.clip.audio)),
     }),
   );
   const seconds = kept.map((k) => k.clip.audio.length / ctx.params.sampleRate);

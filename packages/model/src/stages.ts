@@ -5,11 +5,11 @@
  * completed epoch: checkpoints live in data/.checkpoints/train-<key>, key = sha256 of the upstream
  * output hashes and the params, and are deleted after success.
  */
-import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CLASSES_METADATA,
+  hashJson,
   OUTPUTS,
   readNumbers,
   readStrings,
@@ -81,10 +81,7 @@ async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
   val.x = applyStandardization(standardization, val.x, val.labels.length, shape);
   ctx.log(`${train.labels.length} training and ${val.labels.length} validation tensors of [${shape}], ${classes.length} classes`);
 
-  const key = createHash('sha256')
-    .update(JSON.stringify({ inputs: ['mel', 'augment', 'split'].map((s) => ctx.upstream(s as 'mel').outputsHash), params }))
-    .digest('hex')
-    .slice(0, 16);
+  const key = hashJson({ inputs: ['mel', 'augment', 'split'].map((s) => ctx.upstream(s as 'mel').outputsHash), params }).slice(0, 16);
   const checkpointDir = join(ctx.root, 'data', '.checkpoints', `train-${key}`);
   const progress = ctx.progress('train', params.epochs * train.labels.length);
   let ticked = 0;
