@@ -72,6 +72,9 @@ export function flatten(value: unknown, prefix = ''): Record<string, unknown> {
   return { [prefix]: value };
 }
 
+/** The reason given when nothing changed (the stage was run by hand). */
+export const FORCED = 'forced (nothing changed)';
+
 const show = (v: unknown) => (v === undefined ? '(none)' : canonicalJson(v));
 
 /** Why a stage runs now, compared with its previous manifest (DVC's `status`, in words). */
@@ -94,5 +97,5 @@ export function explainRun(
   }
   if (previous.codeHash !== next.codeHash) reasons.push('code changed');
   if (outputProblem) reasons.push(`outputs invalid: ${outputProblem}`);
-  return reasons.length ? reasons : ['forced (nothing changed)'];
+  return reasons.length ? reasons : [FORCED];
 }

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import pLimit from 'p-limit';
+import { bundledWorker } from './worker-bundle.ts';
 
 export interface WorkerPool {
   readonly size: number;
@@ -19,11 +20,7 @@ interface Job {
   transfer: ArrayBuffer[];
 }
 
-const ENTRY = new URL('./worker-bootstrap.js', import.meta.url);
-
-function spawn(moduleUrl: string): Worker {
-  return new Worker(ENTRY, { workerData: { moduleUrl } });
-}
+const spawn = (script: string) => new Worker(script);
 
 /** Default size: one worker per core (`SER_WORKERS` overrides). */
 export function defaultPoolSize(): number {
@@ -32,28 +29,29 @@ export function defaultPoolSize(): number {
 }
 
 export function createPool(moduleUrl: URL | string, size = defaultPoolSize()): WorkerPool {
-  const url = moduleUrl.toString();
-  const idle: Worker[] = Array.from({ length: size }, () => spawn(url));
-  const all = [...idle];
+  // Workers start once the module's bundle is ready; calls queue until then.
+  const script = bundledWorker(moduleUrl);
+  const idle: Worker[] = [];
+  const all: Worker[] = [];
+  const started = script.then((path) => {
+    for (let i = 0; i < size; i++) all.push(spawn(path));
+    idle.push(...all);
+  });
+  started.catch(() => {}); // reported by every call and by close()
   const limit = pLimit(size);
 
   const runOn = (worker: Worker, job: Job) =>
     new Promise<unknown>((resolve, reject) => {
-      const onMessage = (msg: { ok: boolean; value?: unknown; error?: { message: string; stack?: string } }) => {
-        worker.off('error', onError);
-        if (msg.ok) resolve(msg.value);
-        else {
-          const err = new Error(msg.error!.message);
-          err.stack = msg.error!.stack;
-          reject(err);
-        }
+      const settle = (fn: () => void) => {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        fn();
       };
-      const onError = (e: Error) => {
-        worker.off('message', onMessage);
-        reject(Object.assign(e, { workerDied: true }));
-      };
-      worker.once('message', onMessage);
-      worker.once('error', onError);
+      const onMessage = (msg: { ok: boolean; value?: unknown; error?: { message: string; stack?: string } }) =>
+        settle(() => (msg.ok ? resolve(msg.value) : reject(Object.assign(new Error(msg.error!.message), { stack: msg.error!.stack }))));
+      const died = (e: Error) => settle(() => reject(Object.assign(e, { workerDied: true })));
+      const onError = (e: Error) => died(e);
+      const onExit = (code: number) => died(new Error(`worker for '${job.fn}' exited with code ${code}`));
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage({ fn: job.fn, args: job.args }, job.transfer);
     });
 
@@ -61,6 +59,7 @@ export function createPool(moduleUrl: URL | string, size = defaultPoolSize()): W
     size,
     call<T>(fn: string, args: unknown[], transfer: ArrayBuffer[] = []) {
       return limit(async () => {
+        await started;
         let worker = idle.pop()!;
         try {
           return (await runOn(worker, { fn, args, transfer })) as T;
@@ -68,7 +67,7 @@ export function createPool(moduleUrl: URL | string, size = defaultPoolSize()): W
           // An error thrown by the function leaves the worker alive; a crash kills it, so replace it.
           if ((e as { workerDied?: boolean }).workerDied) {
             const i = all.indexOf(worker);
-            worker = spawn(url);
+            worker = spawn(await script);
             all[i] = worker;
           }
           throw e;
@@ -78,6 +77,7 @@ export function createPool(moduleUrl: URL | string, size = defaultPoolSize()): W
       });
     },
     async close() {
+      await started;
       await Promise.all(all.map((w) => w.terminate()));
     },
   };

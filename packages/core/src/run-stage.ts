@@ -11,7 +11,7 @@ import { tableFromBytes, tableToBytes } from './arrow.ts';
 import { sha256 } from './hash.ts';
 import { executionsLog, OUTPUTS_HASH_FILE, MANIFEST_FILE, PIPELINE_FILE, stageDir, stagingDir, runsDir } from './layout.ts';
 import { loadStageDefinition } from './stage-loader.ts';
-import { checkOutputs, codeHash, explainRun, outputsHashOf, readManifest, readStageOutput, requireManifest } from './manifest.ts';
+import { checkOutputs, codeHash, explainRun, FORCED, outputsHashOf, readManifest, readStageOutput, requireManifest } from './manifest.ts';
 import type { StageName } from './params.ts';
 import { loadPipeline, overridesFor, type Pipeline } from './pipeline.ts';
 import { createProgress } from './progress.ts';
@@ -40,7 +40,10 @@ export async function runStage(
   const inputs = await stageInputs(root, pipeline, stage, def);
   const code = codeHash(root, stage);
   const previous = readManifest(root, stage);
-  const reasons = explainRun(stage, previous, { params: decl.params, inputs, codeHash: code }, previous ? await checkOutputs(root, stage) : null);
+  const current = { params: decl.params, inputs, codeHash: code };
+  let reasons = explainRun(stage, previous, current, null);
+  // Hashing the old outputs (hundreds of MB for trim) only matters when nothing else explains the run.
+  if (previous && reasons[0] === FORCED) reasons = explainRun(stage, previous, current, await checkOutputs(root, stage));
   log(`${stage}: running (${reasons.join('; ')})`);
 
   // Leftovers of killed runs of this stage are incomplete by construction: drop them.
@@ -57,10 +60,13 @@ export async function runStage(
     if (!decl.deps.includes(dep)) throw new Error(`stage '${stage}' reads '${dep}' but pipeline.yaml does not list it in stages.${stage}.deps`);
     return readStageOutput(root, dep, output, `stage '${stage}'`);
   };
-  const record = (output: string, file: string, bytes: Uint8Array, rows?: number): OutputRecord => {
+  const record = (output: string, file: string | null, bytes: Uint8Array, rows?: number): OutputRecord => {
     if (outputs[output]) throw new Error(`stage '${stage}' wrote output '${output}' twice`);
-    writeFileAtomic(join(staging, file), bytes);
-    return (outputs[output] = { file, sha256: sha256(bytes), bytes: bytes.byteLength, ...(rows === undefined ? {} : { rows }) });
+    const hash = sha256(bytes);
+    // Unnamed outputs are named by their content hash.
+    const name = file ?? `${hash}.${rows === undefined ? 'bin' : 'arrow'}`;
+    writeFileAtomic(join(staging, name), bytes);
+    return (outputs[output] = { file: name, sha256: hash, bytes: bytes.byteLength, ...(rows === undefined ? {} : { rows }) });
   };
 
   const ctx: StageContext<any> = {
@@ -76,11 +82,10 @@ export async function runStage(
     },
     inputPath: async (dep, output) => (await upstreamPath(dep, output)).path,
     async writeTable(output, table) {
-      const bytes = tableToBytes(table);
-      return record(output, `${sha256(bytes)}.arrow`, bytes, table.numRows);
+      return record(output, null, tableToBytes(table), table.numRows);
     },
     async writeFile(output, bytes, name) {
-      return record(output, name ?? `${sha256(bytes)}.bin`, bytes);
+      return record(output, name ?? null, bytes);
     },
     fail(item, reason) {
       failures.push({ item, reason });

@@ -1,19 +1,22 @@
-/** Worker side of pool.ts: imports the worker module and runs the named export per message. */
-import { parentPort, workerData } from 'node:worker_threads';
+/** Worker side of pool.ts: runs the named export of the worker module per message (see worker-bundle.ts). */
+import { parentPort } from 'node:worker_threads';
 
-const mod: Record<string, (...args: unknown[]) => unknown> = await import(workerData.moduleUrl);
+type WorkerModule = Record<string, unknown>;
 
-parentPort!.on('message', async ({ fn, args }: { fn: string; args: unknown[] }) => {
-  try {
-    const f = mod[fn];
-    if (typeof f !== 'function') throw new Error(`worker module ${workerData.moduleUrl} has no function '${fn}'`);
-    const value = await f(...args);
-    parentPort!.postMessage({ ok: true, value }, transferablesOf(value));
-  } catch (e) {
-    const err = e as Error;
-    parentPort!.postMessage({ ok: false, error: { message: err.message ?? String(e), stack: err.stack } });
-  }
-});
+/** Answer each `{ fn, args }` message with `{ ok, value }` or `{ ok: false, error }`. */
+export function serve(mod: WorkerModule, modulePath: string): void {
+  parentPort!.on('message', async ({ fn, args }: { fn: string; args: unknown[] }) => {
+    try {
+      const f = mod[fn];
+      if (typeof f !== 'function') throw new Error(`worker module ${modulePath} has no function '${fn}'`);
+      const value = await f(...args);
+      parentPort!.postMessage({ ok: true, value }, transferablesOf(value));
+    } catch (e) {
+      const err = e as Error;
+      parentPort!.postMessage({ ok: false, error: { message: err.message ?? String(e), stack: err.stack } });
+    }
+  });
+}
 
 /** Typed arrays in the result (top level or one object deep) are moved, not copied. */
 function transferablesOf(value: unknown): ArrayBuffer[] {
