@@ -109,8 +109,10 @@ describe('Tile', () => {
 
 describe('SerBatchNormTrain / SerBatchNormTrainGrad (fused batch norm)', () => {
   for (const shape of [
-    [4, 5, 3, 6],
+    [4, 5, 3, 6], // C % 4 ≠ 0: JS loops on wasm too
     [7, 2],
+    [3, 9, 7, 12], // SIMD on wasm: 189 rows = two full 64-row blocks and a partial one
+    [5, 8],
   ])
     it(`shape ${shape}: output, moments and gradients match tf.moments + tf.batchNorm on cpu`, async () => {
       const C = shape[shape.length - 1];
@@ -142,6 +144,7 @@ describe('FusedBatchNorm (inference, given moments)', () => {
   const cases: Array<[number[], boolean]> = [
     [[3, 4, 5, 6], true],
     [[5, 4], false],
+    [[3, 4, 5, 8], true],
   ];
   for (const [shape, withAffine] of cases)
     it(`shape ${shape}, scale and offset ${withAffine ? 'given' : 'absent'}`, async () => {

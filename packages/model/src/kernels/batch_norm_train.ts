@@ -7,16 +7,11 @@
  * variance, as tf.moments and the tfjs-layers BatchNormalization layer use.
  */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
+import { channelOps } from './channels.ts';
 import { floats, output } from './heap.ts';
 
 export const BATCH_NORM_TRAIN = 'SerBatchNormTrain';
 export const BATCH_NORM_TRAIN_GRAD = 'SerBatchNormTrainGrad';
-
-/** y[i, c] = x[i, c] · scale[c] + shift[c] over channels-last data. */
-export function affinePerChannel(x: Float32Array, y: Float32Array, scale: Float32Array, shift: Float32Array): void {
-  const C = scale.length;
-  for (let i = 0; i < x.length; i += C) for (let c = 0; c < C; c++) y[i + c] = x[i + c] * scale[c] + shift[c];
-}
 
 /** inputs x, gamma, beta; attrs epsilon; outputs [y, mean, variance]. */
 export function batchNormTrainConfig(backendName: string): KernelConfig {
@@ -27,22 +22,15 @@ export function batchNormTrainConfig(backendName: string): KernelConfig {
       const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
       const epsilon = attrs!.epsilon as number;
       const C = x.shape[x.shape.length - 1];
+      const ops = channelOps(backend, C);
       const y = output(backend, x.shape);
       const mean = output(backend, [C]);
       const variance = output(backend, [C]);
-      const xv = floats(backend, x);
-      const yv = floats(backend, y.info);
+      const N = x.shape.reduce((a, b) => a * b, 1) / C;
+      const [s1, s2] = ops.sums(x, x, new Float32Array(C), C);
+      // Views after every allocation: a growing wasm heap detaches earlier ones.
       const g = floats(backend, gamma);
       const b = floats(backend, beta);
-      const N = xv.length / C;
-      const s1 = new Float64Array(C);
-      const s2 = new Float64Array(C);
-      for (let i = 0; i < xv.length; i += C)
-        for (let c = 0; c < C; c++) {
-          const v = xv[i + c];
-          s1[c] += v;
-          s2[c] += v * v;
-        }
       const mv = floats(backend, mean.info);
       const vv = floats(backend, variance.info);
       const scale = new Float32Array(C);
@@ -55,7 +43,7 @@ export function batchNormTrainConfig(backendName: string): KernelConfig {
         scale[c] = g[c] / Math.sqrt(v + epsilon);
         shift[c] = b[c] - m * scale[c];
       }
-      affinePerChannel(xv, yv, scale, shift);
+      ops.affine(x, y.info, scale, shift);
       return [y.info, mean.info, variance.info];
     },
   };
@@ -70,43 +58,33 @@ export function batchNormTrainGradConfig(backendName: string): KernelConfig {
       const { dy, x, mean, variance, gamma } = inputs as Record<string, TensorInfo>;
       const epsilon = attrs!.epsilon as number;
       const C = x.shape[x.shape.length - 1];
+      const ops = channelOps(backend, C);
       const dx = output(backend, x.shape);
       const dgamma = output(backend, [C]);
       const dbeta = output(backend, [C]);
-      const dyv = floats(backend, dy);
-      const xv = floats(backend, x);
+      const N = x.shape.reduce((a, b) => a * b, 1) / C;
+      // Σdy and Σdy·(x − μ); the inv factor of x̂ is applied per channel afterwards.
+      const [sumDy, sumDyXc] = ops.sums(dy, x, floats(backend, mean).slice(), C);
       const mv = floats(backend, mean);
       const vv = floats(backend, variance);
       const g = floats(backend, gamma);
-      const N = xv.length / C;
-      const inv = new Float32Array(C);
-      for (let c = 0; c < C; c++) inv[c] = 1 / Math.sqrt(vv[c] + epsilon);
-      // Σdy and Σdy·(x − μ); the inv factor of x̂ is applied per channel afterwards.
-      const sumDy = new Float64Array(C);
-      const sumDyXc = new Float64Array(C);
-      for (let i = 0; i < xv.length; i += C)
-        for (let c = 0; c < C; c++) {
-          const d = dyv[i + c];
-          sumDy[c] += d;
-          sumDyXc[c] += d * (xv[i + c] - mv[c]);
-        }
       const dgv = floats(backend, dgamma.info);
       const dbv = floats(backend, dbeta.info);
       const k = new Float32Array(C);
       const a = new Float32Array(C);
       const bb = new Float32Array(C);
       for (let c = 0; c < C; c++) {
-        const sumDyXhat = sumDyXc[c] * inv[c];
+        const inv = 1 / Math.sqrt(vv[c] + epsilon);
+        const sumDyXhat = sumDyXc[c] * inv;
         dgv[c] = sumDyXhat;
         dbv[c] = sumDy[c];
         // dx = k·dy − k·Σdy/N − k·Σ(dy·x̂)/N · x̂ with k = γ·inv and x̂ = (x − μ)·inv, rearranged as
         // dx = k·dy − b·x − a with b = k·Σ(dy·x̂)·inv/N and a = k·Σdy/N − b·μ.
-        k[c] = g[c] * inv[c];
-        bb[c] = ((k[c] * sumDyXhat) / N) * inv[c];
+        k[c] = g[c] * inv;
+        bb[c] = ((k[c] * sumDyXhat) / N) * inv;
         a[c] = (k[c] * sumDy[c]) / N - bb[c] * mv[c];
       }
-      const dxv = floats(backend, dx.info);
-      for (let i = 0; i < xv.length; i += C) for (let c = 0; c < C; c++) dxv[i + c] = k[c] * dyv[i + c] - bb[c] * xv[i + c] - a[c];
+      ops.scaleSub(dy, x, dx.info, k, bb, a);
       return [dx.info, dgamma.info, dbeta.info];
     },
   };
