@@ -3,11 +3,13 @@
  * @echogarden/pffft-wasm): ~3.5x faster than fft.ts at n = 2048. For the mel STFT and the
  * resampler's transforms, where float32 rounding (~1e-7 of the largest bin) is far below what a
  * log-Mel resolves and below the resampler's own -118 dB; the phase vocoder keeps fft.ts's
- * float64. Lengths PFFFT cannot do (it needs a multiple of 32 with no prime factor above 5) run
- * through fft.ts, rounded to float32.
+ * float64. PFFFT needs a multiple of 32 with no prime factor above 5; a length F·L with such an L
+ * and F = 7^e (the 48 kHz -> 22.05 kHz resampler's inverse has 7²) is split into F PFFFT
+ * transforms of length L and L/2 + 1 F-point DFTs (one Cooley-Tukey step, Cooley & Tukey 1965).
+ * Other lengths run through fft.ts, rounded to float32.
  */
 import PFFFT from '@echogarden/pffft-wasm/simd';
-import { realFft } from './fft.ts';
+import { complexFft, realFft } from './fft.ts';
 import { cachedPlan } from './lru.ts';
 
 // One instance per thread, made when this module loads (a few ms, also in each pool worker).
@@ -27,8 +29,14 @@ export interface RealFft32 {
 const PFFFT_REAL = 0, PFFFT_FORWARD = 0, PFFFT_BACKWARD = 1;
 const plans = new Map<number, RealFft32 & { release(): void }>();
 
-/** Whether PFFFT runs real transforms of length n (others take the float64 fallback). */
-export const pffftLength = (n: number) => n % 32 === 0 && [2, 3, 5].reduce((r, p) => { while (r % p === 0) r /= p; return r; }, n) === 1;
+/** Whether PFFFT runs real transforms of length n: a multiple of 32 with no prime factor above 5. */
+const pffftLength = (n: number) => n % 32 === 0 && [2, 3, 5].reduce((r, p) => { while (r % p === 0) r /= p; return r; }, n) === 1;
+
+/** The power of 7 to split off n so that PFFFT does the rest (1 when n is a PFFFT length), or 0 when none does. */
+export function splitFactor(n: number): number {
+  for (let f = 1; n % f === 0; f *= 7) if (pffftLength(n / f)) return f;
+  return 0;
+}
 
 /** Cached float32 real FFT plan for even length n. */
 export function realFft32(n: number): RealFft32 {
@@ -37,7 +45,26 @@ export function realFft32(n: number): RealFft32 {
 
 function buildRealFft32(n: number): RealFft32 & { release(): void } {
   if (!Number.isInteger(n) || n < 2 || n % 2) throw new Error(`real FFT length must be even and >= 2, got ${n}`);
-  if (!pffftLength(n)) return float64Fallback(n);
+  const f = splitFactor(n);
+  if (f === 0) return float64Fallback(n);
+  if (f > 1) return splitPlan(n, f);
+  const plan = pffftPlan(n);
+  return {
+    n,
+    input: plan.input,
+    forward: () => plan.run(PFFFT_FORWARD),
+    inverse() {
+      const out = plan.run(PFFFT_BACKWARD);
+      const s = 1 / n;
+      for (let i = 0; i < n; i++) out[i] *= s;
+      return out;
+    },
+    release: plan.release,
+  };
+}
+
+/** One PFFFT setup and its WASM buffers; run() is unscaled. */
+function pffftPlan(n: number) {
   const setup = wasm._pffft_new_setup(n, PFFFT_REAL);
   const [inPtr, outPtr, workPtr] = [0, 1, 2].map(() => wasm._pffft_aligned_malloc(4 * n));
   // Views of WASM memory are detached when it grows (another plan's allocation): re-derive then.
@@ -50,24 +77,99 @@ function buildRealFft32(n: number): RealFft32 & { release(): void } {
     }
   };
   return {
-    n,
     input: () => (views(), inView),
-    forward() {
-      wasm._pffft_transform_ordered(setup, inPtr, outPtr, workPtr, PFFFT_FORWARD);
+    run(direction: number) {
+      wasm._pffft_transform_ordered(setup, inPtr, outPtr, workPtr, direction);
       views();
-      return outView;
-    },
-    inverse() {
-      wasm._pffft_transform_ordered(setup, inPtr, outPtr, workPtr, PFFFT_BACKWARD);
-      views();
-      const s = 1 / n;
-      for (let i = 0; i < n; i++) outView[i] *= s;
       return outView;
     },
     release() {
       wasm._pffft_destroy_setup(setup);
       for (const p of [inPtr, outPtr, workPtr]) wasm._pffft_aligned_free(p);
     },
+  };
+}
+
+/**
+ * n = F·L (F odd, L a PFFFT length): with x_r[m] = x[F·m + r] and X_r its L-point spectrum,
+ * X[j + L·s] = Σ_r (w^{jr} X_r[j]) e^{-2πi·sr/F}, w = e^{-2πi/n}: F real PFFFTs of length L and, for
+ * each j <= L/2, an F-point complex DFT (fft.ts) whose outputs fill bins j + L·s and, by
+ * conjugate symmetry, n - j - L·s. The inverse runs the same steps backwards.
+ */
+function splitPlan(n: number, F: number): RealFft32 & { release(): void } {
+  const L = n / F, half = L / 2;
+  const inner = pffftPlan(L);
+  const dft = complexFft(F);
+  // Twiddles e^{+2πi·jr/n}, j = 0..L/2, r = 0..F-1 (the forward uses their conjugates).
+  const wr = new Float64Array((half + 1) * F), wi = new Float64Array((half + 1) * F);
+  for (let j = 0; j <= half; j++)
+    for (let r = 0; r < F; r++) (wr[j * F + r] = Math.cos((2 * Math.PI * j * r) / n)), (wi[j * F + r] = Math.sin((2 * Math.PI * j * r) / n));
+  const input = new Float32Array(n), out = new Float32Array(n);
+  // The F sub-spectra (or sub-signals), each in PFFFT's ordered layout.
+  const rows = new Float32Array(n);
+  const re = new Float64Array(F), im = new Float64Array(F);
+  /** Slot of Re X[j] in a length-m ordered spectrum; Im X[j] follows, except for the real bins 0 and m/2 (slots 0, 1). */
+  const slot = (j: number, m: number) => (j === 0 ? 0 : j === m / 2 ? 1 : 2 * j);
+  return {
+    n,
+    input: () => input,
+    forward() {
+      for (let r = 0; r < F; r++) {
+        const x = inner.input();
+        for (let m = 0; m < L; m++) x[m] = input[F * m + r];
+        rows.set(inner.run(PFFFT_FORWARD), r * L);
+      }
+      for (let j = 0; j <= half; j++) {
+        const k = slot(j, L);
+        for (let r = 0; r < F; r++) {
+          const a = rows[r * L + k], b = k > 1 ? rows[r * L + k + 1] : 0;
+          const c = wr[j * F + r], s = -wi[j * F + r];
+          re[r] = a * c - b * s;
+          im[r] = a * s + b * c;
+        }
+        dft.forward(re, im);
+        for (let t = 0; t < F; t++) {
+          const bin = j + L * t, mirror = n - bin;
+          if (bin <= n / 2) {
+            const o = slot(bin, n);
+            out[o] = re[t];
+            if (o > 1) out[o + 1] = im[t];
+          }
+          if (mirror <= n / 2 && mirror !== bin) {
+            const o = slot(mirror, n);
+            out[o] = re[t];
+            if (o > 1) out[o + 1] = -im[t];
+          }
+        }
+      }
+      return out;
+    },
+    inverse() {
+      for (let j = 0; j <= half; j++) {
+        for (let t = 0; t < F; t++) {
+          const bin = j + L * t;
+          const b = bin <= n / 2 ? bin : n - bin, o = slot(b, n);
+          re[t] = input[o];
+          im[t] = o > 1 ? (bin <= n / 2 ? input[o + 1] : -input[o + 1]) : 0;
+        }
+        // Unscaled inverse DFT by the swap trick (see ComplexFft.inverse).
+        dft.forward(im, re);
+        const k = slot(j, L);
+        for (let r = 0; r < F; r++) {
+          const c = wr[j * F + r], s = wi[j * F + r];
+          rows[r * L + k] = re[r] * c - im[r] * s;
+          if (k > 1) rows[r * L + k + 1] = re[r] * s + im[r] * c;
+        }
+      }
+      const scale = 1 / n;
+      for (let r = 0; r < F; r++) {
+        inner.input().set(rows.subarray(r * L, (r + 1) * L));
+        const y = inner.run(PFFFT_BACKWARD);
+        for (let m = 0; m < L; m++) out[F * m + r] = y[m] * scale;
+      }
+      return out;
+    },
+    release: inner.release,
   };
 }
 
