@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Backend } from '@ser/core';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { compileChannelOps } from './kernels/channels.ts';
+import { compilePasses } from './kernels/passes.ts';
 import { registerFastKernels } from './kernels/register.ts';
 
 const require = createRequire(import.meta.url);
@@ -27,7 +27,7 @@ async function useWasm(): Promise<string> {
   // A file path prefix: Node reads the .wasm binaries from the installed package's dist folder.
   wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-  await compileChannelOps();
+  await compilePasses();
   registerFastKernels('wasm');
   return 'wasm';
 }

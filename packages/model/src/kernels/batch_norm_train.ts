@@ -7,7 +7,7 @@
  * variance, as tf.moments and the tfjs-layers BatchNormalization layer use.
  */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import { channelOps } from './channels.ts';
+import { passes } from './passes.ts';
 import { floats, output } from './heap.ts';
 
 export const BATCH_NORM_TRAIN = 'SerBatchNormTrain';
@@ -22,7 +22,7 @@ export function batchNormTrainConfig(backendName: string): KernelConfig {
       const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
       const epsilon = attrs!.epsilon as number;
       const C = x.shape[x.shape.length - 1];
-      const ops = channelOps(backend, C);
+      const ops = passes(backend);
       const y = output(backend, x.shape);
       const mean = output(backend, [C]);
       const variance = output(backend, [C]);
@@ -58,7 +58,7 @@ export function batchNormTrainGradConfig(backendName: string): KernelConfig {
       const { dy, x, mean, variance, gamma } = inputs as Record<string, TensorInfo>;
       const epsilon = attrs!.epsilon as number;
       const C = x.shape[x.shape.length - 1];
-      const ops = channelOps(backend, C);
+      const ops = passes(backend);
       const dx = output(backend, x.shape);
       const dgamma = output(backend, [C]);
       const dbeta = output(backend, [C]);

@@ -22,12 +22,12 @@ export function floats(backend: object, info: TensorInfo): Float32Array {
   return isWasm(backend) ? backend.typedArrayFromHeap(info) : (backend as unknown as CpuLike).data.get(info.dataId).values;
 }
 
-/** A zero-filled float32 output of `shape`, and a view to fill it through. */
-export function output(backend: object, shape: number[]): { info: TensorInfo; values: Float32Array } {
+/** A float32 output of `shape`, zero-filled unless the caller writes every element, and a view to fill it through. */
+export function output(backend: object, shape: number[], zeroed = true): { info: TensorInfo; values: Float32Array } {
   if (isWasm(backend)) {
     const info = backend.makeOutput(shape, 'float32');
     const values = backend.typedArrayFromHeap(info);
-    values.fill(0);
+    if (zeroed) values.fill(0);
     return { info, values };
   }
   const values = new Float32Array(util.sizeFromShape(shape));

@@ -1,28 +1,35 @@
 /**
- * Per-channel passes over channels-last data (rows of C floats), the memory-bound work of batch norm.
- * On the wasm backend they run as a small WebAssembly SIMD module that imports the backend's own
- * WebAssembly.Memory and works on tensor data in place by heap offset (no copies); JS loops at
- * ~6 ns/element made batch norm a quarter of a training step. The module is WAT text compiled by
- * wabt once per process (`compileChannelOps`, awaited when the wasm backend starts). Elsewhere (cpu
- * backends, or C not a multiple of 4) the same passes run as plain loops with float64 accumulators.
+ * Memory-bound passes over tensor data: the per-channel passes of batch norm over channels-last
+ * data (rows of C floats) and the strided gather of im2col. On the wasm backend they run as a small
+ * WebAssembly SIMD module that imports the backend's own WebAssembly.Memory and works on tensor data
+ * in place by heap offset (no copies); JS loops at ~6 ns/element made batch norm a quarter of a
+ * training step. The module is WAT text compiled by wabt once per process (`compilePasses`, awaited
+ * when the wasm backend starts). Elsewhere (cpu backends; for the channel passes also C not a
+ * multiple of 4) the same passes run as plain loops (float64 accumulators).
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { floats } from './heap.ts';
 
-/** The three passes; u, v, x, y, dy, dx are [rows, C] tensors, vectors have C entries. */
-export interface ChannelOps {
+/** Channel passes: u, v, x, y, dy, dx are [rows, C] tensors, vectors have C entries. */
+export interface Passes {
   /** [Σᵢ u[i,c], Σᵢ u[i,c]·(v[i,c] − m[c])] per channel, accumulated in float64. */
   sums(u: TensorInfo, v: TensorInfo, m: Float32Array, C: number): [Float64Array, Float64Array];
   /** y[i,c] = x[i,c]·scale[c] + shift[c]. */
   affine(x: TensorInfo, y: TensorInfo, scale: Float32Array, shift: Float32Array): void;
   /** dx[i,c] = k[c]·dy[i,c] − b[c]·x[i,c] − a[c] (the batch-norm input gradient, rearranged). */
   scaleSub(dy: TensorInfo, x: TensorInfo, dx: TensorInfo, k: Float32Array, b: Float32Array, a: Float32Array): void;
+  /** A copier from src to dst (float indices): copy(srcAt, dstAt, count, len, srcStride, step) copies,
+   *  for runs r < count, src[srcAt + r·srcStride + i·step] to dst[dstAt + r·len + i] (i < len). */
+  gather(src: TensorInfo, dst: TensorInfo): GatherFn;
 }
+
+export type GatherFn = (srcAt: number, dstAt: number, count: number, len: number, srcStride: number, step: number) => void;
 
 /*
  * sums: f32x4 partial sums over blocks of 64 rows (error ≲ 64 ulp), flushed into float64 totals, so
  * the totals over 262,144 rows (the first layer's batch share) stay exact to float64 rounding.
- * Pointers are byte offsets into the backend's heap; C is a multiple of 4.
+ * gather: one memory.copy per run when the step is one float. Pointers and strides are byte offsets
+ * into the backend's heap; C is a multiple of 4.
  */
 const WAT = `(module
   (import "env" "memory" (memory 1))
@@ -106,6 +113,26 @@ const WAT = `(module
         (local.set $dx (i32.add (local.get $dx) (local.get $rb)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $rows))))
+  (func (export "gather") (param $src i32) (param $dst i32) (param $count i32) (param $len i32) (param $srcStride i32) (param $step i32)
+    (local $rb i32) (local $i i32) (local $s i32)
+    (local.set $rb (i32.shl (local.get $len) (i32.const 2)))
+    (block $done
+      (loop $runs
+        (br_if $done (i32.eqz (local.get $count)))
+        (if (i32.eq (local.get $step) (i32.const 4))
+          (then (memory.copy (local.get $dst) (local.get $src) (local.get $rb)))
+          (else
+            (local.set $i (i32.const 0))
+            (local.set $s (local.get $src))
+            (loop $el
+              (f32.store (i32.add (local.get $dst) (local.get $i)) (f32.load (local.get $s)))
+              (local.set $s (i32.add (local.get $s) (local.get $step)))
+              (local.set $i (i32.add (local.get $i) (i32.const 4)))
+              (br_if $el (i32.lt_u (local.get $i) (local.get $rb))))))
+        (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
+        (local.set $dst (i32.add (local.get $dst) (local.get $rb)))
+        (local.set $count (i32.sub (local.get $count) (i32.const 1)))
+        (br $runs))))
 )`;
 
 /** The slice of the WebAssembly JS API used here (the workspace's lib has no WebAssembly types). */
@@ -121,6 +148,8 @@ interface SimdExports {
   sums(u: number, v: number, m: number, n: number, C: number, part: number, tot: number): void;
   affine(x: number, y: number, s: number, t: number, n: number, C: number): void;
   scaleSub(dy: number, x: number, dx: number, k: number, b: number, a: number, n: number, C: number): void;
+  /** Byte offsets and strides (step, srcStride in bytes). */
+  gather(src: number, dst: number, count: number, len: number, srcStride: number, step: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm used here (its emscripten module and tensor table). */
@@ -132,10 +161,10 @@ interface WasmBackend {
 let compiled: object | null = null;
 
 /** Compile the SIMD module (once per process); until then every backend gets the JS loops. */
-export async function compileChannelOps(): Promise<void> {
+export async function compilePasses(): Promise<void> {
   if (compiled) return;
   const wabt = await (await import('wabt')).default();
-  const parsed = wabt.parseWat('channels.wat', WAT, { simd: true });
+  const parsed = wabt.parseWat('passes.wat', WAT, { simd: true, bulk_memory: true });
   try {
     compiled = new WebAssembly.Module(parsed.toBinary({}).buffer);
   } finally {
@@ -143,7 +172,7 @@ export async function compileChannelOps(): Promise<void> {
   }
 }
 
-const jsOps = (backend: object): ChannelOps => ({
+const jsPasses = (backend: object): Passes => ({
   sums(u, v, m, C) {
     const uv = floats(backend, u);
     const vv = floats(backend, v);
@@ -169,9 +198,17 @@ const jsOps = (backend: object): ChannelOps => ({
     const C = k.length;
     for (let i = 0; i < xv.length; i += C) for (let c = 0; c < C; c++) dxv[i + c] = k[c] * dyv[i + c] - b[c] * xv[i + c] - a[c];
   },
+  gather(src, dst) {
+    const sv = floats(backend, src);
+    const dv = floats(backend, dst);
+    return (srcAt, dstAt, count, len, srcStride, step) => {
+      for (let r = 0; r < count; r++, srcAt += srcStride) for (let i = 0; i < len; i++) dv[dstAt++] = sv[srcAt + i * step];
+    };
+  },
 });
 
-function simdOps(backend: WasmBackend, simd: SimdExports): ChannelOps {
+function simdPasses(backend: WasmBackend, simd: SimdExports): Passes {
+  const js = jsPasses(backend);
   const ptr = (info: TensorInfo) => backend.dataIdMap.get(info.dataId).memoryOffset;
   const rows = (info: TensorInfo, C: number) => info.shape.reduce((p, d) => p * d, 1) / C;
   /** Scratch on the backend's heap for the per-channel vectors (3·C floats) and sums' partials/totals. */
@@ -195,6 +232,7 @@ function simdOps(backend: WasmBackend, simd: SimdExports): ChannelOps {
   };
   return {
     sums(u, v, m, C) {
+      if (C % 4 !== 0) return js.sums(u, v, m, C);
       return withScratch(C, [m], ([mp], part, tot) => {
         simd.sums(ptr(u), ptr(v), mp, rows(u, C), C, part, tot);
         const t = new Float64Array(backend.wasm.asm.memory.buffer, tot, 2 * C);
@@ -203,25 +241,32 @@ function simdOps(backend: WasmBackend, simd: SimdExports): ChannelOps {
     },
     affine(x, y, scale, shift) {
       const C = scale.length;
+      if (C % 4 !== 0) return js.affine(x, y, scale, shift);
       withScratch(C, [scale, shift], ([s, t]) => simd.affine(ptr(x), ptr(y), s, t, rows(x, C), C));
     },
     scaleSub(dy, x, dx, k, b, a) {
       const C = k.length;
+      if (C % 4 !== 0) return js.scaleSub(dy, x, dx, k, b, a);
       withScratch(C, [k, b, a], ([kp, bp, ap]) => simd.scaleSub(ptr(dy), ptr(x), ptr(dx), kp, bp, ap, rows(x, C), C));
+    },
+    gather(src, dst) {
+      const s0 = ptr(src);
+      const d0 = ptr(dst);
+      return (srcAt, dstAt, count, len, srcStride, step) => simd.gather(s0 + 4 * srcAt, d0 + 4 * dstAt, count, len, 4 * srcStride, 4 * step);
     },
   };
 }
 
 const instances = new WeakMap<object, SimdExports>();
 
-/** The passes for `backend` with C channels: SIMD on the wasm backend when C % 4 = 0, else JS loops. */
-export function channelOps(backend: object, C: number): ChannelOps {
-  if (!compiled || C % 4 !== 0 || !('dataIdMap' in backend) || !('wasm' in backend)) return jsOps(backend);
+/** The passes for `backend`: the SIMD module on the wasm backend (once compiled), else JS loops. */
+export function passes(backend: object): Passes {
+  if (!compiled || !('dataIdMap' in backend) || !('wasm' in backend)) return jsPasses(backend);
   const wasm = backend as unknown as WasmBackend;
   let simd = instances.get(backend);
   if (!simd) {
     simd = new WebAssembly.Instance(compiled, { env: { memory: wasm.wasm.asm.memory } }).exports as unknown as SimdExports;
     instances.set(backend, simd);
   }
-  return simdOps(wasm, simd);
+  return simdPasses(wasm, simd);
 }
