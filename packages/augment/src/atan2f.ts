@@ -4,6 +4,8 @@
  * rounded, and the phase vocoder's float32 phase accumulator turns a one-ulp angle difference into
  * a visible phase step, so matching librosa means matching these bits.
  */
+import { I32, instantiate, op, SIMD, V128, wasmModule, type WasmMemory } from './wasm.ts';
+
 const f = Math.fround;
 const ATAN_HI = [4.6364760399e-1, 7.8539812565e-1, 9.8279368877e-1, 1.5707962513].map(f);
 const ATAN_LO = [5.012158244e-9, 3.7748947079e-8, 3.447321717e-8, 7.5497894159e-8].map(f);
@@ -54,4 +56,91 @@ function atan2Zero(y: number, x: number): number {
   const negative = (v: number) => v < 0 || (v === 0 && 1 / v < 0);
   if (y === 0) return negative(x) ? (negative(y) ? -PI : PI) : y;
   return y < 0 ? -PI_O_2 : PI_O_2;
+}
+
+/**
+ * The same fdlibm atan2f on four lanes at once in WebAssembly SIMD, whose f32x4 arithmetic is
+ * IEEE float32 like glibc's: the argument reduction is chosen per lane by bit-selects (one
+ * division computes every case: (p·t - q) / (r + s·t)) and the quadrant likewise. Lanes outside
+ * the usual case (a zero, or exponents 25 apart) come out as NaN and go to atan2f above.
+ */
+function buildKernel() {
+  const { get, set, simd, f32x4: k } = op;
+  const bin = (code: number) => (a: number[], b: number[]) => [...a, ...b, ...simd(code)];
+  const [add, sub, mul, div, lt, ge, and] = [SIMD.f32x4Add, SIMD.f32x4Sub, SIMD.f32x4Mul, SIMD.f32x4Div, SIMD.f32x4Lt, SIMD.f32x4Ge, SIMD.and].map(bin);
+  const sel = (a: number[], b: number[], mask: number[]) => [...a, ...b, ...mask, ...simd(SIMD.bitselect)]; // mask ? a : b
+  // Locals: 0-3 params (y, x, out pointers; byte count), 4 byte index, then v128s.
+  const [Y, X, AY, AX, T, P, Q, R, S, HI, LO, M, XR, Z, W, RES] = Array.from({ length: 16 }, (_, i) => 5 + i);
+  const g = get;
+  // Per reduction: x' = (p·x - q) / (r + s·x), then hi - ((x'·(s1 + s2) - lo) - x'); no reduction
+  // below 0.4375 is p = r = 1, q = s = hi = lo = 0, which fdlibm's x - x·(s1 + s2) equals exactly.
+  const reductions: [number, number[]][] = [
+    [0.4375, [2, 1, 2, 1, ATAN_HI[0], ATAN_LO[0]]],
+    [0.6875, [1, 1, 1, 1, ATAN_HI[1], ATAN_LO[1]]],
+    [1.1875, [1, 1.5, 1, 1.5, ATAN_HI[2], ATAN_LO[2]]],
+    [2.4375, [0, 1, 0, 1, ATAN_HI[3], ATAN_LO[3]]],
+  ];
+  const poly = (coefs: number[]) => coefs.reduceRight<number[]>((acc, c) => add(k(c), mul(g(W), acc)), k(coefs.pop()!));
+  const body = [
+    ...op.block,
+    ...op.loop,
+    ...g(4), ...g(3), ...op.i32GeU, ...op.brIf(1),
+    ...g(0), ...g(4), ...op.i32Add, ...op.load, ...set(Y),
+    ...g(1), ...g(4), ...op.i32Add, ...op.load, ...set(X),
+    ...g(Y), ...simd(SIMD.f32x4Abs), ...set(AY),
+    ...g(X), ...simd(SIMD.f32x4Abs), ...set(AX),
+    ...div(g(AY), g(AX)), ...set(T),
+    ...[1, 0, 1, 0, 0, 0].flatMap((c, j) => [...k(c), ...set(P + j)]),
+    ...reductions.flatMap(([from, consts]) => [
+      ...ge(g(T), k(from)), ...set(M),
+      ...consts.flatMap((c, j) => [...sel(k(c), g(P + j), g(M)), ...set(P + j)]),
+    ]),
+    ...div(sub(mul(g(P), g(T)), g(Q)), add(g(R), mul(g(S), g(T)))), ...set(XR),
+    ...mul(g(XR), g(XR)), ...set(Z),
+    ...mul(g(Z), g(Z)), ...set(W),
+    ...sub(g(HI), sub(sub(mul(g(XR), add(mul(g(Z), poly([0, 2, 4, 6, 8, 10].map((i) => AT[i]))), mul(g(W), poly([1, 3, 5, 7, 9].map((i) => AT[i]))))), g(LO)), g(XR))),
+    ...set(RES),
+    ...sel(g(T), g(RES), lt(g(T), k(2.44140625e-4))), ...set(RES), // atanf(t) = t below 2^-12
+    ...sub(g(RES), k(PI_LO)), ...set(Z), // Z reused: z - pi_lo
+    ...sel(
+      sel(sub(g(Z), k(PI)), sub(k(PI), g(Z)), lt(g(Y), k(0))),
+      sel([...g(RES), ...simd(SIMD.f32x4Neg)], g(RES), lt(g(Y), k(0))),
+      lt(g(X), k(0)),
+    ),
+    ...set(RES),
+    ...g(2), ...g(4), ...op.i32Add,
+    ...sel(g(RES), k(NaN), and(lt(g(AY), mul(g(AX), k(33554432))), lt(g(AX), mul(g(AY), k(33554432))))),
+    ...op.store,
+    ...g(4), ...op.i32(16), ...op.i32Add, ...set(4),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+  const bytes = wasmModule('atan2f', 4, [[1, I32], [16, V128]], body);
+  const exports = instantiate(bytes);
+  return { run: exports.atan2f as (y: number, x: number, out: number, bytes: number) => void, memory: exports.memory as WasmMemory };
+}
+
+let kernel: ReturnType<typeof buildKernel> | null = null;
+
+/** atan2f of the usual-case lanes (both non-zero, exponents less than 25 apart) by the SIMD kernel; NaN for the rest. */
+export function atan2fSimd(y: Float32Array, x: Float32Array, out = new Float32Array(y.length)): Float32Array {
+  if (x.length !== y.length || out.length !== y.length) throw new Error(`atan2f arrays: lengths ${y.length}, ${x.length}, ${out.length} differ`);
+  kernel ??= buildKernel();
+  const n = y.length, lanes = Math.ceil(n / 4) * 4;
+  const need = 3 * lanes * 4 - kernel.memory.buffer.byteLength;
+  if (need > 0) kernel.memory.grow(Math.ceil(need / 65536));
+  const heap = new Float32Array(kernel.memory.buffer);
+  heap.set(y, 0);
+  heap.set(x, lanes);
+  kernel.run(0, 4 * lanes, 8 * lanes, 4 * lanes);
+  out.set(heap.subarray(2 * lanes, 2 * lanes + n));
+  return out;
+}
+
+/** out[i] = atan2f(y[i], x[i]), bit for bit as the scalar atan2f, several times faster. */
+export function atan2fArray(y: Float32Array, x: Float32Array, out = new Float32Array(y.length)): Float32Array {
+  atan2fSimd(y, x, out);
+  for (let i = 0; i < out.length; i++) if (out[i] !== out[i]) out[i] = atan2f(y[i], x[i]);
+  return out;
 }

@@ -3,8 +3,8 @@
  * centred frames with zero padding, float64 FFTs whose results are stored as complex64, and an
  * inverse that overlap-adds into float32 and divides by the window sum-square envelope.
  */
-import { hannWindow, realFft } from '@ser/features';
-import { atan2f } from './atan2f.ts';
+import { hannWindow, realFft, realFft32 } from '@ser/features';
+import { atan2fArray } from './atan2f.ts';
 
 /** Complex64 spectrogram, frame-major: bin k of frame t at `t * bins + k`. */
 export interface Spectrogram {
@@ -41,12 +41,11 @@ export function stftPolar(y: Float32Array, opts: StftOptions = {}): PolarSpectro
   const frames = 1 + Math.floor(y.length / hop);
   const window = hannWindow(nFft);
   const fft = realFft(nFft);
-  const mag = new Float32Array(frames * bins);
-  const phase = new Float32Array(frames * bins);
+  const re = new Float32Array(frames * bins); // the complex64 STFT
+  const im = new Float32Array(frames * bins);
   const frame = new Float64Array(nFft);
   const bufRe = new Float64Array(bins);
   const bufIm = new Float64Array(bins);
-  const f32 = Math.fround;
   for (let t = 0; t < frames; t++) {
     const start = t * hop - nFft / 2;
     for (let i = 0; i < nFft; i++) {
@@ -54,18 +53,18 @@ export function stftPolar(y: Float32Array, opts: StftOptions = {}): PolarSpectro
       frame[i] = j >= 0 && j < y.length ? window[i] * y[j] : 0;
     }
     fft.forward(frame, bufRe, bufIm);
-    for (let k = 0, o = t * bins; k < bins; k++) {
-      const re = f32(bufRe[k]), im = f32(bufIm[k]); // the complex64 STFT value
-      mag[o + k] = Math.sqrt(re * re + im * im);
-      phase[o + k] = atan2f(im, re);
-    }
+    for (let k = 0, o = t * bins; k < bins; k++) (re[o + k] = bufRe[k]), (im[o + k] = bufIm[k]);
   }
-  return { mag, phase, bins, frames };
+  const mag = new Float32Array(frames * bins);
+  for (let i = 0; i < mag.length; i++) mag[i] = Math.sqrt(re[i] * re[i] + im[i] * im[i]);
+  return { mag, phase: atan2fArray(im, re), bins, frames };
 }
 
 /**
  * librosa.istft(S, hop_length, center=True, length): windowed inverse FFTs overlap-added in frame
  * order into float32, then divided by the float32 window sum-square where it exceeds float32 tiny.
+ * The inverse FFTs run in float32 (PFFFT; numpy: float64): nothing downstream accumulates their
+ * rounding, so it costs about one float32 ulp of each frame's peak.
  */
 export function istft(S: Spectrogram, length: number, opts: StftOptions = {}): Float32Array {
   const { nFft, hop } = resolve(opts);
@@ -73,18 +72,17 @@ export function istft(S: Spectrogram, length: number, opts: StftOptions = {}): F
   const half = nFft / 2;
   const frames = Math.min(S.frames, Math.ceil((length + nFft) / hop));
   const window = hannWindow(nFft);
-  const fft = realFft(nFft);
+  const fft = realFft32(nFft);
   const y = new Float32Array(length);
   const envelope = new Float32Array(length);
-  const bufRe = new Float64Array(S.bins);
-  const bufIm = new Float64Array(S.bins);
-  const frame = new Float64Array(nFft);
   for (let t = 0; t < frames; t++) {
     const o = t * S.bins;
-    bufRe.set(S.re.subarray(o, o + S.bins));
-    bufIm.set(S.im.subarray(o, o + S.bins));
-    bufIm[0] = bufIm[half] = 0; // irfft ignores the imaginary parts of DC and Nyquist
-    fft.inverse(bufRe, bufIm, frame);
+    // PFFFT's ordered layout; irfft ignores the imaginary parts of DC and Nyquist.
+    const X = fft.input();
+    X[0] = S.re[o];
+    X[1] = S.re[o + half];
+    for (let k = 1; k < half; k++) (X[2 * k] = S.re[o + k]), (X[2 * k + 1] = S.im[o + k]);
+    const frame = fft.inverse();
     const start = t * hop - half;
     const from = Math.max(0, -start);
     const to = Math.min(nFft, length - start);

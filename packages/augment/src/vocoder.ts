@@ -5,9 +5,12 @@
  */
 import { istft, stftPolar, type Spectrogram, type StftOptions } from './stft.ts';
 
-const TWO_PI_HI = 6.28125; // 2π rounded to 8 bits: turns · TWO_PI_HI is exact
-const TWO_PI_LO = 2 * Math.PI - TWO_PI_HI;
-const INV_TWO_PI = 1 / (2 * Math.PI);
+const HALF_PI_HI = 1.5703125; // π/2 rounded to 8 bits: quarter turns · HALF_PI_HI is exact
+const HALF_PI_LO = Math.PI / 2 - HALF_PI_HI;
+const TWO_OVER_PI = 2 / Math.PI;
+/** cos and sin of quarter-turn q (mod 4): cos(x + qπ/2) = C·QC[q] - S·QS[q], sin = S·QC[q] + C·QS[q]. */
+const QC = Float64Array.of(1, 0, -1, 0);
+const QS = Float64Array.of(0, 1, 0, -1);
 
 /**
  * What librosa.phase_vocoder reads from D, none of which depends on the rate, so one analysis
@@ -69,12 +72,19 @@ export function phaseVocoder(A: VocoderAnalysis, rate: number): Spectrogram {
     for (let k = 0; k < bins; k++) {
       const m = f32(f32(wb * mag[c0 + k]) + f32(wa * mag[c1 + k]));
       const a = acc[k];
-      // cos/sin of a few-radian argument are ~3x cheaper than of the accumulated phase (up to
-      // ~1e5 rad); a two-part 2π (Cody–Waite) keeps the reduction error near 1e-14 rad.
-      const turns = Math.round(a * INV_TWO_PI);
-      const r = a - turns * TWO_PI_HI - turns * TWO_PI_LO;
-      re[o + k] = f32(Math.cos(r)) * m;
-      im[o + k] = f32(Math.sin(r)) * m;
+      // numpy's float32 cos/sin are within a few float32 ulps, so a cos/sin good to 1e-11 serves:
+      // the accumulated phase (up to ~1e5 rad) reduced by quarter turns with a two-part π/2
+      // (Cody–Waite; error near 1e-14 rad) to |x| <= π/4, then Taylor polynomials to x^12 / x^13
+      // (truncation < 1e-11), the quadrant applied by table, not by an unpredictable branch.
+      // ~4x cheaper than Math.cos + Math.sin of the reduced argument.
+      const turns = Math.round(a * TWO_OVER_PI);
+      const x = a - turns * HALF_PI_HI - turns * HALF_PI_LO;
+      const q = turns & 3;
+      const x2 = x * x;
+      const C = 1 + x2 * (-1 / 2 + x2 * (1 / 24 + x2 * (-1 / 720 + x2 * (1 / 40320 + x2 * (-1 / 3628800 + x2 * (1 / 479001600))))));
+      const S = x * (1 + x2 * (-1 / 6 + x2 * (1 / 120 + x2 * (-1 / 5040 + x2 * (1 / 362880 + x2 * (-1 / 39916800 + x2 * (1 / 6227020800)))))));
+      re[o + k] = f32(C * QC[q] - S * QS[q]) * m;
+      im[o + k] = f32(S * QC[q] + C * QS[q]) * m;
       acc[k] = a + increment[c0 + k];
     }
   }
