@@ -20,9 +20,13 @@ interface Stage {
   rootIm: Float64Array;
 }
 
-/** A complex FFT of length n, forward (e^{-2πi kn/N}) and unnormalised. */
+/**
+ * A complex FFT of length n, forward (e^{-2πi kn/N}) and unnormalised; with `batch` > 1, that many
+ * independent transforms interleaved: element t of transform q at q + batch·t (arrays n·batch long).
+ */
 export interface ComplexFft {
   readonly n: number;
+  readonly batch: number;
   /** Transforms (re, im) in place. */
   forward(re: Float64Array, im: Float64Array): void;
   /**
@@ -51,19 +55,23 @@ export function nextFastLength(n: number, multipleOf = 1): number {
   }
 }
 
-const complexCache = new Map<number, ComplexFft>();
+const complexCache = new Map<string, ComplexFft>();
 
-/** Cached complex FFT plan for length n (n >= 1). */
-export function complexFft(n: number): ComplexFft {
-  return cachedPlan(complexCache, n, buildComplexFft);
+/**
+ * Cached complex FFT plan for length n (n >= 1), `batch` interleaved transforms (default 1).
+ * A batch is the last passes of an n·batch Stockham FFT: each pass's inner loop runs over the batch.
+ */
+export function complexFft(n: number, batch = 1): ComplexFft {
+  return cachedPlan(complexCache, `${n}x${batch}`, () => buildComplexFft(n, batch));
 }
 
-function buildComplexFft(n: number): ComplexFft {
+function buildComplexFft(n: number, batch: number): ComplexFft {
   if (!Number.isInteger(n) || n < 1) throw new Error(`FFT length must be a positive integer, got ${n}`);
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`FFT batch must be a positive integer, got ${batch}`);
   const stages: Stage[] = [];
-  let stride = 1;
+  let stride = batch;
   for (const radix of factorize(n)) {
-    const span = n / stride;
+    const span = (n * batch) / stride;
     const m = span / radix;
     const twiddles = new Float64Array(2 * m * (radix - 1));
     for (let p = 0; p < m; p++)
@@ -77,8 +85,8 @@ function buildComplexFft(n: number): ComplexFft {
     stages.push({ radix, span, stride, twiddles, rootRe, rootIm });
     stride *= radix;
   }
-  const bRe = new Float64Array(n);
-  const bIm = new Float64Array(n);
+  const bRe = new Float64Array(n * batch);
+  const bIm = new Float64Array(n * batch);
   // Scratch for the generic odd-prime butterfly.
   const maxRadix = Math.max(1, ...stages.map((s) => s.radix));
   const tRe = new Float64Array(maxRadix + 1);
@@ -100,13 +108,14 @@ function buildComplexFft(n: number): ComplexFft {
   }
   return {
     n,
+    batch,
     forward,
     transform,
     // ifft(x) = swap(fft(swap(x))) / n, swap = exchange real and imaginary parts.
     inverse(re, im) {
       forward(im, re);
       const s = 1 / n;
-      for (let k = 0; k < n; k++) (re[k] *= s), (im[k] *= s);
+      for (let k = 0; k < n * batch; k++) (re[k] *= s), (im[k] *= s);
     },
   };
 }
@@ -390,11 +399,11 @@ export interface RealFft {
   inverse(re: Float64Array, im: Float64Array, out: Float64Array): void;
 }
 
-const realCache = new Map<number, RealFft>();
+const realCache = new Map<string, RealFft>();
 
 /** Cached real FFT plan for even length n. */
 export function realFft(n: number): RealFft {
-  return cachedPlan(realCache, n, buildRealFft);
+  return cachedPlan(realCache, String(n), () => buildRealFft(n));
 }
 
 function buildRealFft(n: number): RealFft {

@@ -92,22 +92,23 @@ function pffftPlan(n: number) {
 
 /**
  * n = F·L (F odd, L a PFFFT length): with x_r[m] = x[F·m + r] and X_r its L-point spectrum,
- * X[j + L·s] = Σ_r (w^{jr} X_r[j]) e^{-2πi·sr/F}, w = e^{-2πi/n}: F real PFFFTs of length L and, for
- * each j <= L/2, an F-point complex DFT (fft.ts) whose outputs fill bins j + L·s and, by
- * conjugate symmetry, n - j - L·s. The inverse runs the same steps backwards.
+ * X[j + L·t] = Σ_r (w^{jr} X_r[j]) e^{-2πi·tr/F}, w = e^{-2πi/n}: F real PFFFTs of length L and
+ * F-point complex DFTs for j = 0..L/2 (fft.ts, batched over j), whose outputs fill bins j + L·t and,
+ * by conjugate symmetry, n - j - L·t. The inverse runs the same steps backwards.
  */
 function splitPlan(n: number, F: number): RealFft32 & { release(): void } {
-  const L = n / F, half = L / 2;
+  const L = n / F, half = L / 2, B = half + 1;
   const inner = pffftPlan(L);
-  const dft = complexFft(F);
-  // Twiddles e^{+2πi·jr/n}, j = 0..L/2, r = 0..F-1 (the forward uses their conjugates).
-  const wr = new Float64Array((half + 1) * F), wi = new Float64Array((half + 1) * F);
-  for (let j = 0; j <= half; j++)
-    for (let r = 0; r < F; r++) (wr[j * F + r] = Math.cos((2 * Math.PI * j * r) / n)), (wi[j * F + r] = Math.sin((2 * Math.PI * j * r) / n));
+  // Element r of the DFT for j at j + B·r: every loop below runs over j, contiguously.
+  const dft = complexFft(F, B);
+  const re = new Float64Array(F * B), im = new Float64Array(F * B);
+  // Twiddles e^{+2πi·jr/n} at j + B·r (the forward uses their conjugates).
+  const wr = new Float64Array(F * B), wi = new Float64Array(F * B);
+  for (let r = 0; r < F; r++)
+    for (let j = 0; j <= half; j++) (wr[j + B * r] = Math.cos((2 * Math.PI * j * r) / n)), (wi[j + B * r] = Math.sin((2 * Math.PI * j * r) / n));
   const input = new Float32Array(n), out = new Float32Array(n);
   // The F sub-spectra (or sub-signals), each in PFFFT's ordered layout.
   const rows = new Float32Array(n);
-  const re = new Float64Array(F), im = new Float64Array(F);
   /** Slot of Re X[j] in a length-m ordered spectrum; Im X[j] follows, except for the real bins 0 and m/2 (slots 0, 1). */
   const slot = (j: number, m: number) => (j === 0 ? 0 : j === m / 2 ? 1 : 2 * j);
   return {
@@ -119,48 +120,46 @@ function splitPlan(n: number, F: number): RealFft32 & { release(): void } {
         for (let m = 0; m < L; m++) x[m] = input[F * m + r];
         rows.set(inner.run(PFFFT_FORWARD), r * L);
       }
-      for (let j = 0; j <= half; j++) {
-        const k = slot(j, L);
-        for (let r = 0; r < F; r++) {
-          const a = rows[r * L + k], b = k > 1 ? rows[r * L + k + 1] : 0;
-          const c = wr[j * F + r], s = -wi[j * F + r];
-          re[r] = a * c - b * s;
-          im[r] = a * s + b * c;
+      for (let r = 0; r < F; r++)
+        for (let j = 0; j <= half; j++) {
+          const k = r * L + slot(j, L), i = j + B * r;
+          const a = rows[k], b = j === 0 || j === half ? 0 : rows[k + 1];
+          re[i] = a * wr[i] + b * wi[i];
+          im[i] = b * wr[i] - a * wi[i];
         }
-        dft.forward(re, im);
-        for (let t = 0; t < F; t++) {
-          const bin = j + L * t, mirror = n - bin;
+      dft.forward(re, im);
+      for (let t = 0; t < F; t++)
+        for (let j = 0; j <= half; j++) {
+          const i = j + B * t, bin = j + L * t, mirror = n - bin;
           if (bin <= n / 2) {
             const o = slot(bin, n);
-            out[o] = re[t];
-            if (o > 1) out[o + 1] = im[t];
+            out[o] = re[i];
+            if (o > 1) out[o + 1] = im[i];
           }
           if (mirror <= n / 2 && mirror !== bin) {
             const o = slot(mirror, n);
-            out[o] = re[t];
-            if (o > 1) out[o + 1] = -im[t];
+            out[o] = re[i];
+            if (o > 1) out[o + 1] = -im[i];
           }
         }
-      }
       return out;
     },
     inverse() {
-      for (let j = 0; j <= half; j++) {
-        for (let t = 0; t < F; t++) {
-          const bin = j + L * t;
-          const b = bin <= n / 2 ? bin : n - bin, o = slot(b, n);
-          re[t] = input[o];
-          im[t] = o > 1 ? (bin <= n / 2 ? input[o + 1] : -input[o + 1]) : 0;
+      for (let t = 0; t < F; t++)
+        for (let j = 0; j <= half; j++) {
+          const i = j + B * t, bin = j + L * t, below = bin <= n / 2;
+          const o = slot(below ? bin : n - bin, n);
+          re[i] = input[o];
+          im[i] = o < 2 ? 0 : below ? input[o + 1] : -input[o + 1];
         }
-        // Unscaled inverse DFT by the swap trick (see ComplexFft.inverse).
-        dft.forward(im, re);
-        const k = slot(j, L);
-        for (let r = 0; r < F; r++) {
-          const c = wr[j * F + r], s = wi[j * F + r];
-          rows[r * L + k] = re[r] * c - im[r] * s;
-          if (k > 1) rows[r * L + k + 1] = re[r] * s + im[r] * c;
+      // Unscaled inverse DFT by the swap trick (see ComplexFft.inverse).
+      dft.forward(im, re);
+      for (let r = 0; r < F; r++)
+        for (let j = 0; j <= half; j++) {
+          const k = r * L + slot(j, L), i = j + B * r;
+          rows[k] = re[i] * wr[i] - im[i] * wi[i];
+          if (j !== 0 && j !== half) rows[k + 1] = re[i] * wi[i] + im[i] * wr[i];
         }
-      }
       const scale = 1 / n;
       for (let r = 0; r < F; r++) {
         inner.input().set(rows.subarray(r * L, (r + 1) * L));

@@ -136,12 +136,15 @@ export function resample(x: Float32Array, srIn: number, srOut: number): Float32A
 
 /** Relative cost of one FFT pass over the data per radix (measured on fft.ts; radix 4 covers two 2s). */
 const PASS_COST: Record<number, number> = { 4: 1, 2: 0.75, 3: 1, 5: 1.2, 7: 1.5 };
-/** Cost of a realFft32 of length n: fft.ts passes, ~4x cheaper on PFFFT except the 7s it splits off. */
+/** PFFFT's speed-up over fft.ts per pass, and the per-sample cost of splitting 7s off for it (fft32.ts), measured at n ~ 80k-200k. */
+const PFFFT_SPEEDUP = 7;
+const SPLIT_COST = 2.5;
+/** Cost of a realFft32 of length n in fft.ts pass units. */
 function fftCost(n: number): number {
-  const pffft = splitFactor(n) > 0;
-  let cost = 0;
+  const f = splitFactor(n);
+  let cost = f > 1 ? SPLIT_COST : 0;
   for (let m = n, i = 0, radices = [4, 2, 3, 5, 7]; i < radices.length; )
-    if (m % radices[i] === 0) (cost += PASS_COST[radices[i]] / (pffft && radices[i] !== 7 ? 4 : 1)), (m /= radices[i]);
+    if (m % radices[i] === 0) (cost += PASS_COST[radices[i]] / (f > 0 && radices[i] !== 7 ? PFFFT_SPEEDUP : 1)), (m /= radices[i]);
     else i++;
   return n * cost;
 }
