@@ -12,7 +12,7 @@ import { trimSilence } from './trim.ts';
 import { decodeWav } from './wav.ts';
 import type { TrimmedClip } from './extract.ts';
 import { toRagged } from '@ser/core';
-import { melTensors, trimFiles } from './stages.ts';
+import { melTensors, trimFiles, withFeaturePool } from './stages.ts';
 
 /** Every .wav under `dir` (recursively), sorted. */
 function listWavs(dir: string): string[] {
@@ -80,17 +80,23 @@ export async function benchFeatures({ dir, limit, workers = 2 }: { dir: string; 
   };
 }
 
-/** The stages' work on a pool (worker start-up included, as in a stage run): trimFiles, then melTensors. */
+/**
+ * The stages' work on one pool: trimFiles, then melTensors. trimSeconds includes the workers'
+ * start-up, as in a stage run (each stage starts its own pool; here mel reuses the warm one).
+ */
 async function poolThroughput(files: string[], workers: number): Promise<object> {
   const trimParams = stageParams('trim', {});
   const melParams = stageParams('mel', {});
   const start = performance.now();
   const cpuStart = cpuMs();
-  const results = await trimFiles(files, trimParams, undefined, workers);
-  const clips = results.filter((r): r is TrimmedClip => !(r instanceof Error));
-  const trimDone = performance.now();
-  const { data, offsets } = toRagged(clips.map((c) => c.audio));
-  await melTensors(data, offsets, trimParams.sampleRate, melParams, undefined, workers);
+  const { trimDone, failed } = await withFeaturePool(async (pool) => {
+    const results = await trimFiles(pool, files, trimParams);
+    const clips = results.filter((r): r is TrimmedClip => !(r instanceof Error));
+    const trimDone = performance.now();
+    const { data, offsets } = toRagged(clips.map((c) => c.audio));
+    await melTensors(pool, data, offsets, trimParams.sampleRate, melParams);
+    return { trimDone, failed: files.length - clips.length };
+  }, workers);
   const end = performance.now();
   return {
     workers,
@@ -98,6 +104,6 @@ async function poolThroughput(files: string[], workers: number): Promise<object>
     melSeconds: round((end - trimDone) / 1000),
     wallSeconds: round((end - start) / 1000),
     cpuSeconds: round((cpuMs() - cpuStart) / 1000),
-    failed: files.length - clips.length,
+    failed,
   };
 }

@@ -14,6 +14,7 @@ import {
   type StageContext,
   type StageDefinition,
   type TrimParams,
+  type WorkerPool,
 } from '@ser/core';
 import type { TrimmedClip } from './extract.ts';
 import type { MelBatch } from './worker.ts';
@@ -22,65 +23,70 @@ const WORKER = new URL('./worker.ts', import.meta.url);
 /** Clips per mel message: amortises structured-clone overhead, keeps both workers busy. */
 const MEL_BATCH = 24;
 
-/** Decode, resample and trim every file on a worker pool; a failed file yields its Error. */
-export async function trimFiles(paths: string[], params: TrimParams, onDone: () => void = () => {}, workers?: number): Promise<(TrimmedClip | Error)[]> {
+/**
+ * Run `f` on a pool of `workers` (default one per core) worker.ts threads, then close it. Callers
+ * start the pool before reading their inputs: the workers boot (tsx, WASM) meanwhile.
+ */
+export async function withFeaturePool<T>(f: (pool: WorkerPool) => Promise<T>, workers?: number): Promise<T> {
   const pool = createPool(WORKER, workers);
   try {
-    return await Promise.all(
-      paths.map((path) =>
-        pool
-          .call<TrimmedClip>('trimFile', [path, params])
-          .catch((e: Error) => e)
-          .finally(onDone),
-      ),
-    );
+    return await f(pool);
   } finally {
     await pool.close();
   }
 }
 
-/** Fixed-size log-Mel tensors of ragged audio (values + offsets) on a worker pool, in row order. */
+/** Decode, resample and trim every file on `pool` (worker.ts); a failed file yields its Error. */
+export function trimFiles(pool: WorkerPool, paths: string[], params: TrimParams, onDone: () => void = () => {}): Promise<(TrimmedClip | Error)[]> {
+  return Promise.all(
+    paths.map((path) =>
+      pool
+        .call<TrimmedClip>('trimFile', [path, params])
+        .catch((e: Error) => e)
+        .finally(onDone),
+    ),
+  );
+}
+
+/** Fixed-size log-Mel tensors of ragged audio (values + offsets) on `pool` (worker.ts), in row order. */
 export async function melTensors(
+  pool: WorkerPool,
   data: Float32Array,
   offsets: Int32Array,
   sampleRate: number,
   params: MelParams,
   onDone: (clips: number) => void = () => {},
-  workers?: number,
 ): Promise<MelBatch> {
   const clips = offsets.length - 1;
   const size = params.nMels * params.frames;
   const logmel = new Float32Array(clips * size);
   const frames = new Int32Array(clips);
-  const pool = createPool(WORKER, workers);
-  try {
-    const batches: Promise<void>[] = [];
-    for (let b = 0; b < clips; b += MEL_BATCH) {
-      const e = Math.min(clips, b + MEL_BATCH);
-      // Copy the batch's audio out so it can be transferred to the worker.
-      const audio = data.slice(offsets[b], offsets[e]);
-      const local = offsets.slice(b, e + 1).map((o) => o - offsets[b]);
-      batches.push(
-        pool.call<MelBatch>('melBatch', [audio, local, sampleRate, params], [audio.buffer, local.buffer]).then((r) => {
-          logmel.set(r.logmel, b * size);
-          frames.set(r.frames, b);
-          onDone(e - b);
-        }),
-      );
-    }
-    await Promise.all(batches);
-  } finally {
-    await pool.close();
+  const batches: Promise<void>[] = [];
+  for (let b = 0; b < clips; b += MEL_BATCH) {
+    const e = Math.min(clips, b + MEL_BATCH);
+    // Copy the batch's audio out so it can be transferred to the worker.
+    const audio = data.slice(offsets[b], offsets[e]);
+    const local = offsets.slice(b, e + 1).map((o) => o - offsets[b]);
+    batches.push(
+      pool.call<MelBatch>('melBatch', [audio, local, sampleRate, params], [audio.buffer, local.buffer]).then((r) => {
+        logmel.set(r.logmel, b * size);
+        frames.set(r.frames, b);
+        onDone(e - b);
+      }),
+    );
   }
+  await Promise.all(batches);
   return { logmel, frames };
 }
 
 async function runTrim(ctx: StageContext<TrimParams>) {
-  const recordings = await ctx.readTable('ingest', OUTPUTS.ingest.recordings);
-  const ids = readStrings(recordings, 'id');
-  const paths = readStrings(recordings, 'path');
-  const progress = ctx.progress('trim', ids.length);
-  const results = await trimFiles(paths, ctx.params, () => progress.tick()).finally(() => progress.done());
+  const { ids, results } = await withFeaturePool(async (pool) => {
+    const recordings = await ctx.readTable('ingest', OUTPUTS.ingest.recordings);
+    const ids = readStrings(recordings, 'id');
+    const progress = ctx.progress('trim', ids.length);
+    const results = await trimFiles(pool, readStrings(recordings, 'path'), ctx.params, () => progress.tick()).finally(() => progress.done());
+    return { ids, results };
+  });
   const kept: { id: string; clip: TrimmedClip }[] = [];
   let silent = 0;
   results.forEach((r, i) => {
@@ -114,13 +120,16 @@ async function runTrim(ctx: StageContext<TrimParams>) {
 }
 
 async function runMel(ctx: StageContext<MelParams>) {
-  const table = await ctx.readTable('trim', OUTPUTS.trim.audio);
   const { sampleRate } = ctx.upstream('trim').params as TrimParams;
-  const ids = readStrings(table, 'id');
-  const { data, offsets } = readRagged(table, 'audio');
   const { nMels, frames: target } = ctx.params;
-  const progress = ctx.progress('mel', ids.length);
-  const { logmel, frames } = await melTensors(data, offsets, sampleRate, ctx.params, (n) => progress.tick(n)).finally(() => progress.done());
+  const { ids, logmel, frames } = await withFeaturePool(async (pool) => {
+    const table = await ctx.readTable('trim', OUTPUTS.trim.audio);
+    const ids = readStrings(table, 'id');
+    const { data, offsets } = readRagged(table, 'audio');
+    const progress = ctx.progress('mel', ids.length);
+    const tensors = await melTensors(pool, data, offsets, sampleRate, ctx.params, (n) => progress.tick(n)).finally(() => progress.done());
+    return { ids, ...tensors };
+  });
   await ctx.writeTable(OUTPUTS.mel.tensors, buildTable(ids.length, { id: ids, frames, logmel: { data: logmel, shape: [nMels, target] } }));
   Object.assign(ctx.summary, {
     tensors: ids.length,
