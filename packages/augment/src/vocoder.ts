@@ -3,7 +3,7 @@
  * reproducing its float32 arithmetic (complex64 STFT, float32 phase accumulator, float64 phase
  * advance) so outputs agree to float rounding, not just perceptually.
  */
-import { istft, stftPolar, type Spectrogram, type StftOptions } from './stft.ts';
+import { istft, stftPolar, type AnalysisOptions, type Spectrogram, type StftOptions } from './stft.ts';
 
 const HALF_PI_HI = 1.5703125; // π/2 rounded to 8 bits: quarter turns · HALF_PI_HI is exact
 const HALF_PI_LO = Math.PI / 2 - HALF_PI_HI;
@@ -28,10 +28,10 @@ export interface VocoderAnalysis {
 }
 
 /** The rate-independent part of librosa.phase_vocoder for D = stft(y, n_fft, hop). */
-export function vocoderAnalysis(y: Float32Array, opts: StftOptions = {}): VocoderAnalysis {
+export function vocoderAnalysis(y: Float32Array, opts: AnalysisOptions = {}): VocoderAnalysis {
   const nFft = opts.nFft ?? 2048;
   const hopLength = opts.hopLength ?? Math.floor(nFft / 4);
-  const { mag, phase, bins, frames } = stftPolar(y, { nFft, hopLength });
+  const { mag, phase, bins, frames } = stftPolar(y, { ...opts, nFft, hopLength });
   // phi_advance = hop * fft_frequencies(sr=2π, n_fft), with rfftfreq's arithmetic: k * (1 / (n * d)).
   const binHz = 1 / (nFft * (1 / (2 * Math.PI)));
   const advance = Float64Array.from({ length: bins }, (_, k) => hopLength * (k * binHz));
