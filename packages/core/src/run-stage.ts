@@ -56,8 +56,11 @@ export async function runStage(
   const failures: Failure[] = [];
   const upstreamTables = new Map<string, Promise<Table>>();
 
-  const upstreamPath = async (dep: StageName, output: string) => {
+  const requireDep = (dep: StageName) => {
     if (!decl.deps.includes(dep)) throw new Error(`stage '${stage}' reads '${dep}' but pipeline.yaml does not list it in stages.${stage}.deps`);
+  };
+  const upstreamPath = async (dep: StageName, output: string) => {
+    requireDep(dep);
     return readStageOutput(root, dep, output, `stage '${stage}'`);
   };
   const record = (output: string, file: string | null, bytes: Uint8Array, rows?: number): OutputRecord => {
@@ -74,7 +77,10 @@ export async function runStage(
     params: decl.params,
     dataset: pipeline.dataset,
     root,
-    upstream: (dep) => requireManifest(root, dep, `stage '${stage}'`),
+    upstream: (dep) => {
+      requireDep(dep);
+      return requireManifest(root, dep, `stage '${stage}'`);
+    },
     readTable(dep, output) {
       const key = `${dep}/${output}`;
       if (!upstreamTables.has(key)) upstreamTables.set(key, upstreamPath(dep, output).then(({ bytes }) => tableFromBytes(bytes)));
