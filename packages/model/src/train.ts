@@ -32,8 +32,10 @@ export interface EpochRecord {
   /** NaN without validation rows. */
   valLoss: number;
   valAccuracy: number;
-  /** Training samples per second (the epoch's gradient steps, validation excluded). */
+  /** Training samples per second of the epoch's gradient steps (precise BN and validation excluded). */
   samplesPerSec: number;
+  /** The epoch-end precise-BN pass (a forward pass over up to 512 training rows). */
+  preciseBnSeconds: number;
   seconds: number;
   /** Estimated seconds left if no early stop. */
   etaSeconds: number;
@@ -46,7 +48,7 @@ export interface History {
   stoppedEarly: boolean;
   backend: string;
   workers: number;
-  /** Mean training samples/s over the epochs run in this process. */
+  /** Mean training samples/s (gradient steps) over the epochs run in this process. */
   samplesPerSec: number;
 }
 
@@ -198,9 +200,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         updateMovingStats(state.weights, slots, results, parts, state.adam.step);
         options.onBatch?.(start + rows.length, nTrain);
       }
+      const stepsDone = performance.now();
+      trainSeconds += (stepsDone - started) / 1000;
       await preciseBatchNorm(pool, session, state.weights, slots, order.subarray(0, PRECISE_BN_ROWS), Math.ceil(params.batchSize / workers));
-      const trainDone = performance.now();
-      trainSeconds += (trainDone - started) / 1000;
+      const preciseBnSeconds = (performance.now() - stepsDone) / 1000;
       trainSamples += nTrain;
       const { loss: valLoss, accuracy: valAccuracy } = await evaluate(pool, session, state.weights, valRows, val.labels, numClasses, workers);
       const seconds = (performance.now() - started) / 1000;
@@ -210,7 +213,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         accuracy: correct / nTrain,
         valLoss,
         valAccuracy,
-        samplesPerSec: nTrain / ((trainDone - started) / 1000),
+        samplesPerSec: nTrain / ((stepsDone - started) / 1000),
+        preciseBnSeconds,
         seconds,
         etaSeconds: seconds * (params.epochs - epoch),
       };

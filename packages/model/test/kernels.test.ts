@@ -50,7 +50,9 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput (conv2d gradients)', () =
 
 describe('MaxPoolGrad', () => {
   const cases: Array<{ x: number[]; size: number; stride: number; pad: 'same' | 'valid' }> = [
-    { x: [2, 8, 8, 3], size: 2, stride: 2, pad: 'valid' },
+    { x: [2, 8, 8, 3], size: 2, stride: 2, pad: 'valid' }, // 2×2 pass, JS (C % 4 ≠ 0)
+    { x: [2, 8, 6, 8], size: 2, stride: 2, pad: 'valid' }, // 2×2 pass, SIMD on wasm
+    { x: [2, 7, 9, 4], size: 2, stride: 2, pad: 'valid' }, // 2×2 pass, a row and a column left over
     { x: [2, 7, 9, 3], size: 3, stride: 2, pad: 'same' },
     { x: [1, 6, 5, 2], size: 2, stride: 1, pad: 'valid' }, // overlapping windows
   ];

@@ -2,10 +2,11 @@
  * MaxPoolGrad as one pass over the pooling windows: each output's gradient goes to the first
  * maximum of its window in row-major order (the rule of TF and of the tfjs cpu backend), summed
  * where windows overlap. Any stride, pad and dilation; NHWC float32 (others use `fallback`).
- * The 2×2 / stride 2 / unpadded case (every MaxPooling2D of the model) has a branch-light path.
+ * The 2×2 / stride 2 / unpadded case (every MaxPooling2D of the model) is one SIMD pass (passes.ts).
  */
 import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs';
 import { floats, output } from './heap.ts';
+import { passes } from './passes.ts';
 
 export function maxPoolGradConfig(backendName: string, fallback: KernelFunc): KernelConfig {
   return {
@@ -17,18 +18,20 @@ export function maxPoolGradConfig(backendName: string, fallback: KernelFunc): Ke
       if (input.dtype !== 'float32' || dy.dtype !== 'float32') return fallback(args);
       const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
       const c = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-      // Allocate first: a growing wasm heap detaches views taken before.
-      const { info, values: dx } = output(backend, input.shape);
-      const x = floats(backend, input);
-      const g = floats(backend, dy);
       const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW } = c;
       const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = c;
       const { effectiveFilterHeight: eH, effectiveFilterWidth: eW } = c;
       const { top, left } = c.padInfo;
       if (eH === 2 && eW === 2 && sh === 2 && sw === 2 && top === 0 && left === 0) {
-        pool2x2Grad(x, g, dx, B, H, W, C, oH, oW);
+        // The windows write every dx element unless a row or column is left over.
+        const { info } = output(backend, input.shape, H !== 2 * oH || W !== 2 * oW);
+        passes(backend).maxPool2x2Grad(input, dy, info, { B, H, W, C, oH, oW });
         return info;
       }
+      // Allocate first: a growing wasm heap detaches views taken before.
+      const { info, values: dx } = output(backend, input.shape);
+      const x = floats(backend, input);
+      const g = floats(backend, dy);
       const best = new Float32Array(C);
       const at = new Int32Array(C);
       for (let b = 0; b < B; b++) {
@@ -66,31 +69,4 @@ export function maxPoolGradConfig(backendName: string, fallback: KernelFunc): Ke
       return info;
     },
   };
-}
-
-/** Non-overlapping 2×2 windows: the first of the four (row-major) holding the maximum gets dy. */
-function pool2x2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, B: number, H: number, W: number, C: number, oH: number, oW: number): void {
-  const row = W * C;
-  let gi = 0;
-  for (let b = 0; b < B; b++)
-    for (let r = 0; r < oH; r++)
-      for (let q = 0; q < oW; q++) {
-        const p00 = ((b * H + 2 * r) * W + 2 * q) * C;
-        for (let ch = 0; ch < C; ch++, gi++) {
-          let at = p00 + ch;
-          let best = x[at];
-          const p01 = at + C;
-          if (x[p01] > best) {
-            best = x[p01];
-            at = p01;
-          }
-          const p10 = p00 + ch + row;
-          if (x[p10] > best) {
-            best = x[p10];
-            at = p10;
-          }
-          if (x[p10 + C] > best) at = p10 + C;
-          dx[at] = g[gi];
-        }
-      }
 }

@@ -21,6 +21,19 @@ export interface Passes {
   /** A copier from src to dst (float indices): copy(srcAt, dstAt, count, len, srcStride, step) copies,
    *  for runs r < count, src[srcAt + r·srcStride + i·step] to dst[dstAt + r·len + i] (i < len). */
   gather(src: TensorInfo, dst: TensorInfo): GatherFn;
+  /** MaxPoolGrad of non-overlapping 2×2 windows: the first of the four (row-major) holding the
+   *  maximum gets dy (TF's rule); dx elements outside every window are left as they are. */
+  maxPool2x2Grad(x: TensorInfo, dy: TensorInfo, dx: TensorInfo, p: Pool2x2): void;
+}
+
+/** Shape of a 2×2 / stride-2 / unpadded max pool: input [B,H,W,C], output [B,oH,oW,C]. */
+export interface Pool2x2 {
+  B: number;
+  H: number;
+  W: number;
+  C: number;
+  oH: number;
+  oW: number;
 }
 
 export type GatherFn = (srcAt: number, dstAt: number, count: number, len: number, srcStride: number, step: number) => void;
@@ -28,7 +41,8 @@ export type GatherFn = (srcAt: number, dstAt: number, count: number, len: number
 /*
  * sums: f32x4 partial sums over blocks of 64 rows (error ≲ 64 ulp), flushed into float64 totals, so
  * the totals over 262,144 rows (the first layer's batch share) stay exact to float64 rounding.
- * gather: one memory.copy per run when the step is one float. Pointers and strides are byte offsets
+ * gather: one memory.copy per run when the step is one float. maxPool2x2Grad: the first-maximum
+ * masks from three f32x4.gt comparisons, one pass. Pointers and strides are byte offsets
  * into the backend's heap; C is a multiple of 4.
  */
 const WAT = `(module
@@ -133,6 +147,51 @@ const WAT = `(module
         (local.set $dst (i32.add (local.get $dst) (local.get $rb)))
         (local.set $count (i32.sub (local.get $count) (i32.const 1)))
         (br $runs))))
+  (func (export "maxPool2x2Grad") (param $x i32) (param $g i32) (param $dx i32) (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $oH i32) (param $oW i32)
+    (local $cb i32) (local $row i32) (local $b i32) (local $r i32) (local $q i32) (local $p i32) (local $c i32) (local $a i32)
+    (local $v0 v128) (local $best v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $gv v128)
+    (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $W) (local.get $cb)))
+    (local.set $b (i32.const 0))
+    (loop $bl
+      (local.set $r (i32.const 0))
+      (loop $rl
+        (local.set $p (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (i32.shl (local.get $r) (i32.const 1))) (local.get $row)))
+        (local.set $q (i32.const 0))
+        (loop $ql
+          (local.set $c (i32.const 0))
+          (loop $cl
+            (local.set $a (i32.add (local.get $p) (local.get $c)))
+            (local.set $v0 (v128.load (i32.add (local.get $x) (local.get $a))))
+            (local.set $best (v128.load (i32.add (i32.add (local.get $x) (local.get $a)) (local.get $cb))))
+            (local.set $c1 (f32x4.gt (local.get $best) (local.get $v0)))
+            (local.set $best (v128.bitselect (local.get $best) (local.get $v0) (local.get $c1)))
+            (local.set $v0 (v128.load (i32.add (i32.add (local.get $x) (local.get $a)) (local.get $row))))
+            (local.set $c2 (f32x4.gt (local.get $v0) (local.get $best)))
+            (local.set $best (v128.bitselect (local.get $v0) (local.get $best) (local.get $c2)))
+            (local.set $c3 (f32x4.gt
+              (v128.load (i32.add (i32.add (i32.add (local.get $x) (local.get $a)) (local.get $row)) (local.get $cb)))
+              (local.get $best)))
+            (local.set $gv (v128.load (local.get $g)))
+            (v128.store (i32.add (i32.add (i32.add (local.get $dx) (local.get $a)) (local.get $row)) (local.get $cb))
+              (v128.and (local.get $gv) (local.get $c3)))
+            (v128.store (i32.add (i32.add (local.get $dx) (local.get $a)) (local.get $row))
+              (v128.and (local.get $gv) (v128.andnot (local.get $c2) (local.get $c3))))
+            (local.set $c2 (v128.or (local.get $c2) (local.get $c3)))
+            (v128.store (i32.add (i32.add (local.get $dx) (local.get $a)) (local.get $cb))
+              (v128.and (local.get $gv) (v128.andnot (local.get $c1) (local.get $c2))))
+            (v128.store (i32.add (local.get $dx) (local.get $a))
+              (v128.andnot (local.get $gv) (v128.or (local.get $c1) (local.get $c2))))
+            (local.set $g (i32.add (local.get $g) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (br_if $cl (i32.lt_u (local.get $c) (local.get $cb))))
+          (local.set $p (i32.add (local.get $p) (i32.shl (local.get $cb) (i32.const 1))))
+          (local.set $q (i32.add (local.get $q) (i32.const 1)))
+          (br_if $ql (i32.lt_u (local.get $q) (local.get $oW))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $rl (i32.lt_u (local.get $r) (local.get $oH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $B)))))
 )`;
 
 /** The slice of the WebAssembly JS API used here (the workspace's lib has no WebAssembly types). */
@@ -150,6 +209,7 @@ interface SimdExports {
   scaleSub(dy: number, x: number, dx: number, k: number, b: number, a: number, n: number, C: number): void;
   /** Byte offsets and strides (step, srcStride in bytes). */
   gather(src: number, dst: number, count: number, len: number, srcStride: number, step: number): void;
+  maxPool2x2Grad(x: number, g: number, dx: number, B: number, H: number, W: number, C: number, oH: number, oW: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm used here (its emscripten module and tensor table). */
@@ -205,6 +265,30 @@ const jsPasses = (backend: object): Passes => ({
       for (let r = 0; r < count; r++, srcAt += srcStride) for (let i = 0; i < len; i++) dv[dstAt++] = sv[srcAt + i * step];
     };
   },
+  maxPool2x2Grad(input, dy, dxInfo, { B, H, W, C, oH, oW }) {
+    const x = floats(backend, input);
+    const g = floats(backend, dy);
+    const dx = floats(backend, dxInfo);
+    const row = W * C;
+    let gi = 0;
+    for (let b = 0; b < B; b++)
+      for (let r = 0; r < oH; r++)
+        for (let q = 0; q < oW; q++) {
+          const p00 = ((b * H + 2 * r) * W + 2 * q) * C;
+          for (let ch = 0; ch < C; ch++, gi++) {
+            const p0 = p00 + ch;
+            const p1 = p0 + C;
+            const p2 = p0 + row;
+            const p3 = p2 + C;
+            let at = p0;
+            if (x[p1] > x[at]) at = p1;
+            if (x[p2] > x[at]) at = p2;
+            if (x[p3] > x[at]) at = p3;
+            dx[p0] = dx[p1] = dx[p2] = dx[p3] = 0;
+            dx[at] = g[gi];
+          }
+        }
+  },
 });
 
 function simdPasses(backend: WasmBackend, simd: SimdExports): Passes {
@@ -248,6 +332,10 @@ function simdPasses(backend: WasmBackend, simd: SimdExports): Passes {
       const C = k.length;
       if (C % 4 !== 0) return js.scaleSub(dy, x, dx, k, b, a);
       withScratch(C, [k, b, a], ([kp, bp, ap]) => simd.scaleSub(ptr(dy), ptr(x), ptr(dx), kp, bp, ap, rows(x, C), C));
+    },
+    maxPool2x2Grad(x, dy, dx, p) {
+      if (p.C % 4 !== 0 || p.B * p.oH * p.oW === 0) return js.maxPool2x2Grad(x, dy, dx, p);
+      simd.maxPool2x2Grad(ptr(x), ptr(dy), ptr(dx), p.B, p.H, p.W, p.C, p.oH, p.oW);
     },
     gather(src, dst) {
       const s0 = ptr(src);
