@@ -110,16 +110,18 @@ export function frameCount(n: number, hopLength: number): number {
  * Mel power spectrogram [nMels][frames] (librosa.feature.melspectrogram, power 2, center=True,
  * pad_mode='constant'). Float32 frames and FFT (librosa: float64 FFT rounded to complex64), power
  * and projection in float64: ~2e-7 relative to each frame's largest bin, ~1e-4 dB at -80 dB.
+ * The periodic Hann window is applied in the frequency domain, where it is a 3-tap convolution
+ * (0.5 - 0.5·cos(2πn/N) ⇒ Xw[k] = 0.5·X[k] - 0.25·(X[k-1] + X[k+1]); Harris 1978, §4): the frame
+ * goes into the FFT by a plain copy.
  */
 export function melSpectrogram(y: Float32Array, opts: MelOptions): { mel: Float32Array; frames: number } {
   const { sampleRate, nFft = 2048, hopLength = 512, nMels = 128, fmin = 0, fmax = null } = opts;
-  if (nFft % 2) throw new Error(`melSpectrogram: nFft must be even, got ${nFft}`);
+  if (nFft % 2 || nFft < 6) throw new Error(`melSpectrogram: nFft must be even and >= 6, got ${nFft}`);
   const bank = melFilterbank(sampleRate, nFft, nMels, fmin, fmax);
-  const window = hannWindow(nFft);
   const fft = realFft32(nFft);
   const frames = frameCount(y.length, hopLength);
   const pad = Math.floor(nFft / 2);
-  const nBins = bank.nBins;
+  const nBins = bank.nBins, last = nBins - 1;
   const power = new Float64Array(nBins);
   const mel = new Float32Array(nMels * frames);
   const { packed, offset, lo } = bank;
@@ -128,13 +130,20 @@ export function melSpectrogram(y: Float32Array, opts: MelOptions): { mel: Float3
     // Zero padding outside the signal (centred frames at the edges).
     const i0 = Math.max(0, -start), i1 = Math.min(nFft, y.length - start);
     const frame = fft.input();
-    frame.fill(0, 0, i0);
-    frame.fill(0, Math.max(i0, i1));
-    for (let i = i0; i < i1; i++) frame[i] = y[start + i] * window[i];
+    if (i0 > 0 || i1 < nFft) frame.fill(0);
+    if (i1 > i0) frame.set(y.subarray(start + i0, start + i1), i0);
     const X = fft.forward();
-    power[0] = X[0] * X[0];
-    power[nBins - 1] = X[1] * X[1];
-    for (let k = 1; k < nBins - 1; k++) power[k] = X[2 * k] * X[2 * k] + X[2 * k + 1] * X[2 * k + 1];
+    // Ordered layout: X[0] = X_0, X[1] = X_{N/2} (both real), then Re/Im pairs. X_{-1} = conj X_1 and
+    // X_{N/2+1} = conj X_{N/2-1}: the edge bins take their neighbour's real part twice.
+    power[0] = (0.5 * X[0] - 0.5 * X[2]) ** 2;
+    power[last] = (0.5 * X[1] - 0.5 * X[2 * last - 2]) ** 2;
+    power[1] = (0.5 * X[2] - 0.25 * (X[0] + X[4])) ** 2 + (0.5 * X[3] - 0.25 * X[5]) ** 2;
+    const l = 2 * last;
+    power[last - 1] = (0.5 * X[l - 2] - 0.25 * (X[l - 4] + X[1])) ** 2 + (0.5 * X[l - 1] - 0.25 * X[l - 3]) ** 2;
+    for (let k = 2, i = 4; k < last - 1; k++, i += 2) {
+      const re = 0.5 * X[i] - 0.25 * (X[i - 2] + X[i + 2]), im = 0.5 * X[i + 1] - 0.25 * (X[i - 1] + X[i + 3]);
+      power[k] = re * re + im * im;
+    }
     // Each filter is nonzero over a narrow band: sum only that band.
     for (let m = 0; m < nMels; m++) {
       let s = 0;
