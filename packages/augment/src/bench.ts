@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { augmentSchema, createPool, melSchema, toRagged, trimSchema } from '@ser/core';
 import { clipTensor, loadTrimmed } from '@ser/features';
 import { AUGMENT_KINDS, augmentClip, renderVariant } from './augment.ts';
@@ -64,6 +65,8 @@ export async function benchAugment({ dir, limit = 120, workers = 2 }: { dir: str
     await pool.close();
   }
   return {
+    // Wall figures mean little when other processes share the cores: compare CPU figures then.
+    loadAverage1m: round(loadavg()[0]),
     clips: clips.length,
     meanSeconds: round(audio.data.length / clips.length / sr),
     singleThreadMsPerClip: { ...single, melOnly, allThreeSharedAnalysis: allVariants },

@@ -45,24 +45,28 @@ export interface AnalysisOptions extends StftOptions {
   exact?: boolean;
 }
 
-/** frame[i] = window[i] · y[start + i], zero outside y (centred frames at the edges). */
-function windowedFrame(y: Float32Array, start: number, window: Float64Array, frame: Float32Array | Float64Array) {
+/** frame[i] = window[i] · y[start + i] (float64, as numpy's product), zero outside y (centred frames at the edges). */
+function windowedFrame(y: Float32Array, start: number, window: Float64Array, frame: Float64Array) {
   const from = Math.max(0, -start), to = Math.min(frame.length, y.length - start);
   frame.fill(0, 0, from);
   frame.fill(0, Math.max(from, to));
   for (let i = from; i < to; i++) frame[i] = window[i] * y[start + i];
 }
 
+/** Grow-only scratch for the complex64 STFT of stftPolar (fresh arrays of this size cost page faults and GC). */
+let scratch = new Float32Array(0);
+
 export function stftPolar(y: Float32Array, opts: AnalysisOptions = {}): PolarSpectrogram {
   const { nFft, hop } = resolve(opts);
   const bins = nFft / 2 + 1;
   const frames = 1 + Math.floor(y.length / hop);
+  const size = frames * bins;
+  if (scratch.length < 2 * size) scratch = new Float32Array(2 * size);
+  const re = scratch.subarray(0, size), im = scratch.subarray(size, 2 * size); // the complex64 STFT
   const window = hannWindow(nFft);
-  const re = new Float32Array(frames * bins); // the complex64 STFT
-  const im = new Float32Array(frames * bins);
+  const frame = new Float64Array(nFft);
   if (opts.exact ?? true) {
     const fft = realFft(nFft);
-    const frame = new Float64Array(nFft);
     const bufRe = new Float64Array(bins);
     const bufIm = new Float64Array(bins);
     for (let t = 0, o = 0; t < frames; t++, o += bins) {
@@ -73,15 +77,18 @@ export function stftPolar(y: Float32Array, opts: AnalysisOptions = {}): PolarSpe
   } else {
     const fft = realFft32(nFft);
     for (let t = 0, o = 0; t < frames; t++, o += bins) {
-      windowedFrame(y, t * hop - nFft / 2, window, fft.input());
+      windowedFrame(y, t * hop - nFft / 2, window, frame);
+      fft.input().set(frame);
       const X = fft.forward(); // PFFFT's ordered layout: [X0, X(n/2), Re X1, Im X1, ...]
       re[o] = X[0];
+      im[o] = 0;
       re[o + bins - 1] = X[1];
+      im[o + bins - 1] = 0;
       for (let k = 1; k < bins - 1; k++) (re[o + k] = X[2 * k]), (im[o + k] = X[2 * k + 1]);
     }
   }
-  const mag = new Float32Array(frames * bins);
-  for (let i = 0; i < mag.length; i++) mag[i] = Math.sqrt(re[i] * re[i] + im[i] * im[i]);
+  const mag = new Float32Array(size);
+  for (let i = 0; i < size; i++) mag[i] = Math.sqrt(re[i] * re[i] + im[i] * im[i]);
   return { mag, phase: atan2fArray(im, re), bins, frames };
 }
 
