@@ -124,7 +124,7 @@ function buildKernel() {
 let kernel: ReturnType<typeof buildKernel> | null = null;
 
 /** atan2f of the usual-case lanes (both non-zero, exponents less than 25 apart) by the SIMD kernel; NaN for the rest. */
-export function atan2fSimd(y: Float32Array, x: Float32Array, out = new Float32Array(y.length)): Float32Array {
+export function atan2fSimd(y: Float32Array, x: Float32Array, out: Float32Array = new Float32Array(y.length)): Float32Array {
   if (x.length !== y.length || out.length !== y.length) throw new Error(`atan2f arrays: lengths ${y.length}, ${x.length}, ${out.length} differ`);
   kernel ??= buildKernel();
   const n = y.length, lanes = Math.ceil(n / 4) * 4;
@@ -139,7 +139,7 @@ export function atan2fSimd(y: Float32Array, x: Float32Array, out = new Float32Ar
 }
 
 /** out[i] = atan2f(y[i], x[i]), bit for bit as the scalar atan2f, several times faster. */
-export function atan2fArray(y: Float32Array, x: Float32Array, out = new Float32Array(y.length)): Float32Array {
+export function atan2fArray(y: Float32Array, x: Float32Array, out: Float32Array = new Float32Array(y.length)): Float32Array {
   atan2fSimd(y, x, out);
   for (let i = 0; i < out.length; i++) if (out[i] !== out[i]) out[i] = atan2f(y[i], x[i]);
   return out;

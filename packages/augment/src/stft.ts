@@ -56,11 +56,14 @@ function windowedFrame(y: Float32Array, start: number, window: Float64Array, fra
 /** Grow-only scratch for the complex64 STFT of stftPolar (fresh arrays of this size cost page faults and GC). */
 let scratch = new Float32Array(0);
 
-export function stftPolar(y: Float32Array, opts: AnalysisOptions = {}): PolarSpectrogram {
+/** `out`: arrays of frames · bins floats to write mag and phase into, instead of fresh ones. */
+export function stftPolar(y: Float32Array, opts: AnalysisOptions = {}, out: { mag?: Float32Array; phase?: Float32Array } = {}): PolarSpectrogram {
   const { nFft, hop } = resolve(opts);
   const bins = nFft / 2 + 1;
   const frames = 1 + Math.floor(y.length / hop);
   const size = frames * bins;
+  const { mag = new Float32Array(size), phase = new Float32Array(size) } = out;
+  if (mag.length !== size || phase.length !== size) throw new Error(`stftPolar: output arrays must hold ${frames} frames x ${bins} bins`);
   if (scratch.length < 2 * size) scratch = new Float32Array(2 * size);
   const re = scratch.subarray(0, size), im = scratch.subarray(size, 2 * size); // the complex64 STFT
   const window = hannWindow(nFft);
@@ -87,9 +90,8 @@ export function stftPolar(y: Float32Array, opts: AnalysisOptions = {}): PolarSpe
       for (let k = 1; k < bins - 1; k++) (re[o + k] = X[2 * k]), (im[o + k] = X[2 * k + 1]);
     }
   }
-  const mag = new Float32Array(size);
   for (let i = 0; i < size; i++) mag[i] = Math.sqrt(re[i] * re[i] + im[i] * im[i]);
-  return { mag, phase: atan2fArray(im, re), bins, frames };
+  return { mag, phase: atan2fArray(im, re, phase), bins, frames };
 }
 
 /**

@@ -27,27 +27,35 @@ export interface VocoderAnalysis {
   increment: Float64Array;
 }
 
+/** Grow-only scratch for the angles, read only while the increments are computed. */
+let phaseScratch = new Float32Array(0);
+
 /** The rate-independent part of librosa.phase_vocoder for D = stft(y, n_fft, hop). */
 export function vocoderAnalysis(y: Float32Array, opts: AnalysisOptions = {}): VocoderAnalysis {
   const nFft = opts.nFft ?? 2048;
   const hopLength = opts.hopLength ?? Math.floor(nFft / 4);
-  const { mag, phase, bins, frames } = stftPolar(y, { ...opts, nFft, hopLength });
+  const bins = nFft / 2 + 1;
+  const frames = 1 + Math.floor(y.length / hopLength);
+  const size = frames * bins;
+  const mag = new Float32Array((frames + 2) * bins); // librosa's two zero columns after the last frame
+  if (phaseScratch.length < size) phaseScratch = new Float32Array(size);
+  const phase = phaseScratch.subarray(0, size);
+  stftPolar(y, { ...opts, nFft, hopLength }, { mag: mag.subarray(0, size), phase });
   // phi_advance = hop * fft_frequencies(sr=2π, n_fft), with rfftfreq's arithmetic: k * (1 / (n * d)).
   const binHz = 1 / (nFft * (1 / (2 * Math.PI)));
   const advance = Float64Array.from({ length: bins }, (_, k) => hopLength * (k * binHz));
   const f32 = Math.fround;
   const twoPi = 2 * Math.PI;
-  const increment = new Float64Array(frames * bins);
-  for (let t = 0; t < frames; t++)
-    for (let k = 0, o = t * bins; k < bins; k++) {
-      const next = t + 1 < frames ? phase[o + bins + k] : 0; // the zero column after the last frame
-      let d = f32(next - phase[o + k]) - advance[k]; // numpy: float32 difference, then float64
-      d -= twoPi * Math.round(d / twoPi);
-      increment[o + k] = advance[k] + d;
+  const increment = new Float64Array(size);
+  for (let t = 0; t < frames; t++) {
+    const o = t * bins, next = t + 1 < frames ? o + bins : -1; // a zero column after the last frame
+    for (let k = 0; k < bins; k++) {
+      const a = advance[k];
+      const d = f32((next < 0 ? 0 : phase[next + k]) - phase[o + k]) - a; // numpy: float32 difference, then float64
+      increment[o + k] = a + (d - twoPi * Math.round(d / twoPi));
     }
-  const padded = new Float32Array((frames + 2) * bins);
-  padded.set(mag);
-  return { bins, frames, hopLength, mag: padded, phase0: phase.slice(0, bins), increment };
+  }
+  return { bins, frames, hopLength, mag, phase0: phase.slice(0, bins), increment };
 }
 
 /**
