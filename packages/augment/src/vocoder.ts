@@ -58,16 +58,22 @@ export function vocoderAnalysis(y: Float32Array, opts: AnalysisOptions = {}): Vo
   return { bins, frames, hopLength, mag, phase0: phase.slice(0, bins), increment };
 }
 
+/** Grow-only buffer for phaseVocoder's output when the caller consumes it at once (timeStretch). */
+let spectrumScratch = new Float32Array(0);
+
 /**
  * librosa.phase_vocoder(D, rate): output frame t reads input position t * rate, interpolates
  * magnitudes linearly and advances a float32 phase accumulator by the measured increment.
+ * `scratch`: write into a buffer the next call overwrites (no fresh arrays: page faults and GC).
  */
-export function phaseVocoder(A: VocoderAnalysis, rate: number): Spectrogram {
+export function phaseVocoder(A: VocoderAnalysis, rate: number, scratch = false): Spectrogram {
   const { bins, frames, mag, increment } = A;
   const outFrames = Math.ceil(frames / rate); // len(np.arange(0, frames, rate))
   const acc = A.phase0.slice(); // float32 accumulator, as np.angle(D[..., 0])
-  const re = new Float32Array(outFrames * bins);
-  const im = new Float32Array(outFrames * bins);
+  const size = outFrames * bins;
+  if (scratch && spectrumScratch.length < 2 * size) spectrumScratch = new Float32Array(2 * size);
+  const re = scratch ? spectrumScratch.subarray(0, size) : new Float32Array(size);
+  const im = scratch ? spectrumScratch.subarray(size, 2 * size) : new Float32Array(size);
   const f32 = Math.fround;
   for (let t = 0; t < outFrames; t++) {
     const step = t * rate;
@@ -121,6 +127,6 @@ export function timeStretch(y: Float32Array, rate: number, opts: TimeStretchOpti
   const { analysis = vocoderAnalysis(y, { nFft, hopLength }) } = opts;
   if (analysis.bins !== nFft / 2 + 1 || analysis.hopLength !== hopLength)
     throw new Error(`timeStretch: the shared analysis was made with other STFT settings than n_fft ${nFft}, hop ${hopLength}`);
-  const stretched = phaseVocoder(analysis, rate);
+  const stretched = phaseVocoder(analysis, rate, true);
   return istft(stretched, roundHalfEven(y.length / rate), { nFft, hopLength });
 }
