@@ -20,13 +20,9 @@ interface Stage {
   rootIm: Float64Array;
 }
 
-/**
- * A complex FFT of length n, forward (e^{-2πi kn/N}) and unnormalised; with `batch` > 1, that many
- * independent transforms interleaved: element t of transform q at q + batch·t (arrays n·batch long).
- */
+/** A complex FFT of length n, forward (e^{-2πi kn/N}) and unnormalised. */
 export interface ComplexFft {
   readonly n: number;
-  readonly batch: number;
   /** Transforms (re, im) in place. */
   forward(re: Float64Array, im: Float64Array): void;
   /**
@@ -55,23 +51,19 @@ export function nextFastLength(n: number, multipleOf = 1): number {
   }
 }
 
-const complexCache = new Map<string, ComplexFft>();
+const complexCache = new Map<number, ComplexFft>();
 
-/**
- * Cached complex FFT plan for length n (n >= 1), `batch` interleaved transforms (default 1).
- * A batch is the last passes of an n·batch Stockham FFT: each pass's inner loop runs over the batch.
- */
-export function complexFft(n: number, batch = 1): ComplexFft {
-  return cachedPlan(complexCache, `${n}x${batch}`, () => buildComplexFft(n, batch));
+/** Cached complex FFT plan for length n (n >= 1). */
+export function complexFft(n: number): ComplexFft {
+  return cachedPlan(complexCache, n, buildComplexFft);
 }
 
-function buildComplexFft(n: number, batch: number): ComplexFft {
+function buildComplexFft(n: number): ComplexFft {
   if (!Number.isInteger(n) || n < 1) throw new Error(`FFT length must be a positive integer, got ${n}`);
-  if (!Number.isInteger(batch) || batch < 1) throw new Error(`FFT batch must be a positive integer, got ${batch}`);
   const stages: Stage[] = [];
-  let stride = batch;
+  let stride = 1;
   for (const radix of factorize(n)) {
-    const span = (n * batch) / stride;
+    const span = n / stride;
     const m = span / radix;
     const twiddles = new Float64Array(2 * m * (radix - 1));
     for (let p = 0; p < m; p++)
@@ -85,8 +77,8 @@ function buildComplexFft(n: number, batch: number): ComplexFft {
     stages.push({ radix, span, stride, twiddles, rootRe, rootIm });
     stride *= radix;
   }
-  const bRe = new Float64Array(n * batch);
-  const bIm = new Float64Array(n * batch);
+  const bRe = new Float64Array(n);
+  const bIm = new Float64Array(n);
   // Scratch for the generic odd-prime butterfly.
   const maxRadix = Math.max(1, ...stages.map((s) => s.radix));
   const tRe = new Float64Array(maxRadix + 1);
@@ -108,14 +100,13 @@ function buildComplexFft(n: number, batch: number): ComplexFft {
   }
   return {
     n,
-    batch,
     forward,
     transform,
     // ifft(x) = swap(fft(swap(x))) / n, swap = exchange real and imaginary parts.
     inverse(re, im) {
       forward(im, re);
       const s = 1 / n;
-      for (let k = 0; k < n * batch; k++) (re[k] *= s), (im[k] *= s);
+      for (let k = 0; k < n; k++) (re[k] *= s), (im[k] *= s);
     },
   };
 }
@@ -399,11 +390,11 @@ export interface RealFft {
   inverse(re: Float64Array, im: Float64Array, out: Float64Array): void;
 }
 
-const realCache = new Map<string, RealFft>();
+const realCache = new Map<number, RealFft>();
 
 /** Cached real FFT plan for even length n. */
 export function realFft(n: number): RealFft {
-  return cachedPlan(realCache, String(n), () => buildRealFft(n));
+  return cachedPlan(realCache, n, buildRealFft);
 }
 
 function buildRealFft(n: number): RealFft {

@@ -40,23 +40,6 @@ describe('complexFft', () => {
       expect(maxDiff(a, re)).toBeLessThan(1e-12);
       expect(maxDiff(b, im)).toBeLessThan(1e-12);
     });
-
-  it('batch: interleaved transforms (element t of transform q at q + batch·t) each match the direct DFT', () => {
-    for (const [n, batch] of [[49, 5], [12, 3], [13, 4]]) {
-      const re = signal(n * batch), im = signal(n * batch);
-      const a = re.slice(), b = im.slice();
-      complexFft(n, batch).forward(a, b);
-      for (let q = 0; q < batch; q++) {
-        const pick = (x: Float64Array) => Float64Array.from({ length: n }, (_, t) => x[q + batch * t]);
-        const [R, I] = dft(pick(re), pick(im));
-        expect(maxDiff(pick(a), R)).toBeLessThan(1e-9);
-        expect(maxDiff(pick(b), I)).toBeLessThan(1e-9);
-      }
-      complexFft(n, batch).inverse(a, b);
-      expect(maxDiff(a, re)).toBeLessThan(1e-12);
-      expect(maxDiff(b, im)).toBeLessThan(1e-12);
-    }
-  });
 });
 
 describe('realFft', () => {
