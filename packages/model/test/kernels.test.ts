@@ -24,12 +24,15 @@ async function compare(what: string, f: () => tf.Tensor | tf.Tensor[]) {
 
 describe('Conv2DBackpropFilter and Conv2DBackpropInput (conv2d gradients)', () => {
   const cases: Array<{ x: number[]; f: number[]; stride: number; pad: 'same' | 'valid' }> = [
-    { x: [2, 9, 8, 1], f: [3, 3, 1, 4], stride: 1, pad: 'same' }, // im2col path (first layer)
+    { x: [2, 9, 8, 1], f: [3, 3, 1, 4], stride: 1, pad: 'same' }, // filter gradient: XNNPACK product
     { x: [2, 9, 8, 1], f: [3, 3, 1, 4], stride: 2, pad: 'valid' },
-    { x: [3, 7, 9, 5], f: [3, 3, 5, 6], stride: 1, pad: 'same' }, // transposed-conv path
+    { x: [3, 7, 9, 5], f: [3, 3, 5, 6], stride: 1, pad: 'same' }, // input gradient: flipped-filter conv
     { x: [3, 7, 9, 5], f: [3, 3, 5, 6], stride: 1, pad: 'valid' },
     { x: [2, 9, 10, 8], f: [3, 2, 8, 3], stride: 2, pad: 'same' }, // strided: input grad falls back
     { x: [2, 10, 9, 9], f: [2, 3, 9, 4], stride: 2, pad: 'valid' }, // unread rows are cropped
+    // Co % 16 = 0: the filter gradient's product runs in SIMD on wasm (640 pixels: 256-row blocks and a rest).
+    { x: [2, 20, 16, 2], f: [3, 3, 2, 16], stride: 1, pad: 'same' },
+    { x: [3, 7, 9, 5], f: [3, 3, 5, 32], stride: 2, pad: 'valid' },
   ];
   for (const c of cases)
     it(`x ${c.x} filter ${c.f} stride ${c.stride} ${c.pad}`, async () => {

@@ -7,7 +7,8 @@
  * of oW floats per (tap, ci, b, oh). The earlier formulation, a forward conv of xᵀ with dy as a
  * 64×64-tap filter, ran at ~11 GFLOP/s (XNNPACK's indirect GEMM takes only B = 16 channels per tap);
  * P is laid out [taps·Ci, pixels] because tfjs-wasm's BatchMatMul with transposeA or batch > 1 is
- * a naive loop (~1.5 GFLOP/s).
+ * a naive loop (~1.5 GFLOP/s). XNNPACK first packs dy (new every step), ~80 ms for the first two
+ * layers' dy; there (few patch rows) the SIMD `product` of passes.ts, which reads dy in place, is used.
  */
 import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 import { kernelCaller } from './call.ts';
@@ -56,11 +57,18 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
           for (let ci = 0; ci < Ci; ci++)
             for (let b = 0; b < B; b++)
               copy(((ci * B + b) * Hx + kh * dh) * Wx + kw * dw, (((kh * kW + kw) * Ci + ci) * B + b) * oH * oW, oH, oW, sh * Wx, sw);
+      const rows = kH * kW * Ci;
+      const { info: out } = output(backend, [kH, kW, Ci, Co], false);
+      if (passes(backend).product(patches, dy, out, rows, pixels, Co)) {
+        k.free(...owned, xt, xp, patches);
+        return out;
+      }
+      k.free(out);
       const dy3 = k.call('Reshape', { x: dy }, { shape: [1, pixels, Co] });
       const prod = k.call('BatchMatMul', { a: patches, b: dy3 }, { transposeA: false, transposeB: false });
-      const out = k.call('Reshape', { x: prod }, { shape: [kH, kW, Ci, Co] });
+      const grad = k.call('Reshape', { x: prod }, { shape: [kH, kW, Ci, Co] });
       k.free(...owned, xt, xp, patches, dy3, prod);
-      return out;
+      return grad;
     },
   };
 }

@@ -24,6 +24,9 @@ export interface Passes {
   /** MaxPoolGrad of non-overlapping 2×2 windows: the first of the four (row-major) holding the
    *  maximum gets dy (TF's rule); dx elements outside every window are left as they are. */
   maxPool2x2Grad(x: TensorInfo, dy: TensorInfo, dx: TensorInfo, p: Pool2x2): void;
+  /** out[M, N] = a[M, K] · b[K, N] (out written whole); null where this backend has no fast version
+   *  for the shape (then use BatchMatMul). */
+  product(a: TensorInfo, b: TensorInfo, out: TensorInfo, M: number, K: number, N: number): boolean;
 }
 
 /** Shape of a 2×2 / stride-2 / unpadded max pool: input [B,H,W,C], output [B,oH,oW,C]. */
@@ -41,6 +44,9 @@ export type GatherFn = (srcAt: number, dstAt: number, count: number, len: number
 /*
  * sums: f32x4 partial sums over blocks of 64 rows (error ≲ 64 ulp), flushed into float64 totals, so
  * the totals over 262,144 rows (the first layer's batch share) stay exact to float64 rounding.
+ * product: out = a·b for small M, N % 16 = 0 and a huge K (the filter gradient: K = pixels), over
+ * blocks of 256 rows of b that stay in cache, 4 f32x4 accumulators per (row of a, 16 columns);
+ * XNNPACK packs b (a fresh dy every step) first, which costs more than the product for such shapes.
  * gather: one memory.copy per run when the step is one float. maxPool2x2Grad: the first-maximum
  * masks from three f32x4.gt comparisons, one pass. Pointers and strides are byte offsets
  * into the backend's heap; C is a multiple of 4.
@@ -147,6 +153,46 @@ const WAT = `(module
         (local.set $dst (i32.add (local.get $dst) (local.get $rb)))
         (local.set $count (i32.sub (local.get $count) (i32.const 1)))
         (br $runs))))
+  (func (export "product") (param $a i32) (param $b i32) (param $out i32) (param $M i32) (param $K i32) (param $N i32)
+    (local $nb i32) (local $k0 i32) (local $kb i32) (local $m i32) (local $n i32) (local $o i32) (local $pa i32) (local $pb i32) (local $p i32)
+    (local $s v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $nb (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $k0 (i32.const 0))
+    (loop $blocks
+      (local.set $kb (select (i32.const 256) (i32.sub (local.get $K) (local.get $k0)) (i32.gt_s (i32.sub (local.get $K) (local.get $k0)) (i32.const 256))))
+      (local.set $m (i32.const 0))
+      (loop $rows
+        (local.set $n (i32.const 0))
+        (loop $cols
+          (local.set $o (i32.add (local.get $out) (i32.add (i32.mul (local.get $m) (local.get $nb)) (local.get $n))))
+          (if (i32.eqz (local.get $k0))
+            (then
+              (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $a1 (v128.const i32x4 0 0 0 0))
+              (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $a3 (v128.const i32x4 0 0 0 0)))
+            (else
+              (local.set $a0 (v128.load (local.get $o))) (local.set $a1 (v128.load offset=16 (local.get $o)))
+              (local.set $a2 (v128.load offset=32 (local.get $o))) (local.set $a3 (v128.load offset=48 (local.get $o)))))
+          (local.set $pa (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $m) (local.get $K)) (local.get $k0)) (i32.const 2))))
+          (local.set $pb (i32.add (local.get $b) (i32.add (i32.mul (local.get $k0) (local.get $nb)) (local.get $n))))
+          (local.set $p (local.get $kb))
+          (loop $px
+            (local.set $s (v128.load32_splat (local.get $pa)))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $s) (v128.load (local.get $pb)))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $pb)))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $s) (v128.load offset=32 (local.get $pb)))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $s) (v128.load offset=48 (local.get $pb)))))
+            (local.set $pa (i32.add (local.get $pa) (i32.const 4)))
+            (local.set $pb (i32.add (local.get $pb) (local.get $nb)))
+            (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (br_if $px (local.get $p)))
+          (v128.store (local.get $o) (local.get $a0)) (v128.store offset=16 (local.get $o) (local.get $a1))
+          (v128.store offset=32 (local.get $o) (local.get $a2)) (v128.store offset=48 (local.get $o) (local.get $a3))
+          (local.set $n (i32.add (local.get $n) (i32.const 64)))
+          (br_if $cols (i32.lt_u (local.get $n) (local.get $nb))))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $m) (local.get $M))))
+      (local.set $k0 (i32.add (local.get $k0) (local.get $kb)))
+      (br_if $blocks (i32.lt_u (local.get $k0) (local.get $K)))))
   (func (export "maxPool2x2Grad") (param $x i32) (param $g i32) (param $dx i32) (param $B i32) (param $H i32) (param $W i32) (param $C i32) (param $oH i32) (param $oW i32)
     (local $cb i32) (local $row i32) (local $b i32) (local $r i32) (local $q i32) (local $p i32) (local $c i32) (local $a i32)
     (local $v0 v128) (local $best v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $gv v128)
@@ -210,6 +256,7 @@ interface SimdExports {
   /** Byte offsets and strides (step, srcStride in bytes). */
   gather(src: number, dst: number, count: number, len: number, srcStride: number, step: number): void;
   maxPool2x2Grad(x: number, g: number, dx: number, B: number, H: number, W: number, C: number, oH: number, oW: number): void;
+  product(a: number, b: number, out: number, M: number, K: number, N: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm used here (its emscripten module and tensor table). */
@@ -265,6 +312,7 @@ const jsPasses = (backend: object): Passes => ({
       for (let r = 0; r < count; r++, srcAt += srcStride) for (let i = 0; i < len; i++) dv[dstAt++] = sv[srcAt + i * step];
     };
   },
+  product: () => false,
   maxPool2x2Grad(input, dy, dxInfo, { B, H, W, C, oH, oW }) {
     const x = floats(backend, input);
     const g = floats(backend, dy);
@@ -290,6 +338,10 @@ const jsPasses = (backend: object): Passes => ({
         }
   },
 });
+
+/** Rows of a up to which `product` beats XNNPACK (whose packing of b costs ~80 ms for the first two
+ *  layers' dy); above (layer 3: 576 rows) XNNPACK's cache-blocked GEMM wins. */
+const PRODUCT_MAX_ROWS = 288;
 
 function simdPasses(backend: WasmBackend, simd: SimdExports): Passes {
   const js = jsPasses(backend);
@@ -332,6 +384,11 @@ function simdPasses(backend: WasmBackend, simd: SimdExports): Passes {
       const C = k.length;
       if (C % 4 !== 0) return js.scaleSub(dy, x, dx, k, b, a);
       withScratch(C, [k, b, a], ([kp, bp, ap]) => simd.scaleSub(ptr(dy), ptr(x), ptr(dx), kp, bp, ap, rows(x, C), C));
+    },
+    product(a, b, out, M, K, N) {
+      if (N % 16 !== 0 || M > PRODUCT_MAX_ROWS || K === 0) return false;
+      simd.product(ptr(a), ptr(b), ptr(out), M, K, N);
+      return true;
     },
     maxPool2x2Grad(x, dy, dx, p) {
       if (p.C % 4 !== 0 || p.B * p.oH * p.oW === 0) return js.maxPool2x2Grad(x, dy, dx, p);
