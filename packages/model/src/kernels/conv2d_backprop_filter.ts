@@ -1,14 +1,14 @@
 /**
- * Conv2DBackpropFilter as im2col + one matrix product, so its flops run in XNNPACK's GEMM
- * (tfjs-wasm's BatchMatMul with batch 1 and no transposeA: ~20 GFLOP/s here):
+ * Conv2DBackpropFilter as im2col + one matrix product at GEMM speed:
  *   dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s + kh·d − pt, ow·s + kw·d − pl, ci] · dy[b,oh,ow,co]
  *                   = (P · dy[B·oH·oW, Co]) with patches P[(kh,kw,ci), (b,oh,ow)],
  * P gathered (passes.ts) from xᵀ[Ci,B,H,W] padded to the extent the forward conv reads: one run
  * of oW floats per (tap, ci, b, oh). The earlier formulation, a forward conv of xᵀ with dy as a
  * 64×64-tap filter, ran at ~11 GFLOP/s (XNNPACK's indirect GEMM takes only B = 16 channels per tap);
  * P is laid out [taps·Ci, pixels] because tfjs-wasm's BatchMatMul with transposeA or batch > 1 is
- * a naive loop (~1.5 GFLOP/s). XNNPACK first packs dy (new every step), ~80 ms for the first two
- * layers' dy; there (few patch rows) the SIMD `product` of passes.ts, which reads dy in place, is used.
+ * a naive loop (~1.5 GFLOP/s). On wasm the product itself is the SIMD `product` of passes.ts,
+ * which reads dy in place: XNNPACK first packs dy (new every step), ~80 ms for the first two layers'.
+ * BatchMatMul remains for shapes it doesn't take (Co % 16 ≠ 0, kH·kW·Ci % 3 ≠ 0) and the cpu backends.
  */
 import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 import { kernelCaller } from './call.ts';
