@@ -8,6 +8,8 @@ import { istft, stftPolar, type AnalysisOptions, type Spectrogram, type StftOpti
 const HALF_PI_HI = 1.5703125; // π/2 rounded to 8 bits: quarter turns · HALF_PI_HI is exact
 const HALF_PI_LO = Math.PI / 2 - HALF_PI_HI;
 const TWO_OVER_PI = 2 / Math.PI;
+/** (v + 1.5·2^52) - 1.5·2^52 rounds v (|v| < 2^51) to the nearest integer, ties to even like np.round, without a call. */
+const ROUNDER = 6755399441055744;
 /** cos and sin of quarter-turn q (mod 4): cos(x + qπ/2) = C·QC[q] - S·QS[q], sin = S·QC[q] + C·QS[q]. */
 const QC = Float64Array.of(1, 0, -1, 0);
 const QS = Float64Array.of(0, 1, 0, -1);
@@ -52,7 +54,7 @@ export function vocoderAnalysis(y: Float32Array, opts: AnalysisOptions = {}): Vo
     for (let k = 0; k < bins; k++) {
       const a = advance[k];
       const d = f32((next < 0 ? 0 : phase[next + k]) - phase[o + k]) - a; // numpy: float32 difference, then float64
-      increment[o + k] = a + (d - twoPi * Math.round(d / twoPi));
+      increment[o + k] = a + (d - twoPi * (d / twoPi + ROUNDER - ROUNDER));
     }
   }
   return { bins, frames, hopLength, mag, phase0: phase.slice(0, bins), increment };
@@ -91,7 +93,7 @@ export function phaseVocoder(A: VocoderAnalysis, rate: number, scratch = false):
       // (Cody–Waite; error near 1e-14 rad) to |x| <= π/4, then Taylor polynomials to x^12 / x^13
       // (truncation < 1e-11), the quadrant applied by table, not by an unpredictable branch.
       // ~4x cheaper than Math.cos + Math.sin of the reduced argument.
-      const turns = Math.round(a * TWO_OVER_PI);
+      const turns = a * TWO_OVER_PI + ROUNDER - ROUNDER;
       const x = a - turns * HALF_PI_HI - turns * HALF_PI_LO;
       const q = turns & 3;
       const x2 = x * x;
