@@ -26,14 +26,18 @@ const AMIN = 1e-5;
 export function frameRms(y: Float32Array, frameLength = 2048, hopLength = 512): Float64Array {
   const pad = Math.floor(frameLength / 2);
   const frames = 1 + Math.floor((y.length + 2 * pad - frameLength) / hopLength);
-  // Prefix sums of y² make each frame O(1).
-  const cum = new Float64Array(y.length + 1);
-  for (let i = 0; i < y.length; i++) cum[i + 1] = cum[i] + y[i] * y[i];
   const rms = new Float64Array(Math.max(0, frames));
+  // Running sum of y² over the frame's samples [a, b): each sample is added once and removed once
+  // (no n-sized prefix-sum array; the same rounding, ~1e-16 of the running sum per step).
+  let sum = 0, a = 0, b = 0;
   for (let t = 0; t < frames; t++) {
-    const a = Math.min(y.length, Math.max(0, t * hopLength - pad));
-    const b = Math.min(y.length, Math.max(0, t * hopLength - pad + frameLength));
-    rms[t] = Math.sqrt(Math.max(0, cum[b] - cum[a]) / frameLength);
+    const lo = Math.min(y.length, Math.max(0, t * hopLength - pad));
+    const hi = Math.min(y.length, Math.max(0, t * hopLength - pad + frameLength));
+    // A hop longer than the frame leaves a gap: restart there.
+    if (lo >= b) (sum = 0), (a = b = lo);
+    for (; b < hi; b++) sum += y[b] * y[b];
+    for (; a < lo; a++) sum -= y[a] * y[a];
+    rms[t] = Math.sqrt(Math.max(0, sum) / frameLength);
   }
   return rms;
 }
