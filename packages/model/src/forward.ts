@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './kernels/batch_norm_train.ts';
+import { RELU_BIAS_GRAD } from './kernels/relu_bias_grad.ts';
 import { Rng } from './rng.ts';
 
 export interface BatchStats {
@@ -51,6 +52,43 @@ export function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
   return { y, ...stats! };
 }
 
+export interface ConvAttrs {
+  strides: [number, number];
+  pad: 'same' | 'valid';
+  dilations: [number, number];
+}
+
+/**
+ * relu(conv2d(x, filter) + bias) with one fused forward kernel (XNNPACK applies bias and ReLU in its
+ * GEMM) and a fused backward (SerReluBiasGrad: dz = dy·[y > 0] and Σdz in two passes, then the conv
+ * gradients of dz). Under a gradient tape tf.fused.conv2d runs unfused instead: conv, Add and Relu
+ * forward, Step, Cast, Multiply and Sum backward, each a full pass over the activations.
+ * `inputGrad` false (x is data): no gradient w.r.t. x is computed.
+ */
+export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, conv: ConvAttrs, inputGrad: boolean): tf.Tensor4D {
+  const attrs = { strides: conv.strides, pad: conv.pad, dilations: conv.dilations, dataFormat: 'NHWC' as const };
+  if (!tf.getKernel(RELU_BIAS_GRAD, tf.getBackend()))
+    return tf.fused.conv2d({ x, filter, bias, ...attrs, activation: 'relu' });
+  const op = tf.customGrad((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [f, b] = args.slice(inputGrad ? 1 : 0) as [tf.Tensor4D, tf.Tensor1D];
+    const y = tf.engine().runKernel('FusedConv2D', { x, filter: f, bias: b }, { ...attrs, activation: 'relu' }) as tf.Tensor4D;
+    save([x, f, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sf, sy] = saved;
+        const [dz, db] = tf.engine().runKernel(RELU_BIAS_GRAD, { dy, y: sy }) as tf.Tensor[];
+        const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: sx, dy: dz }, { ...attrs, filterShape: sf.shape }) as tf.Tensor;
+        if (!inputGrad) return [dw, db];
+        const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy: dz, filter: sf }, { ...attrs, inputShape: sx.shape }) as tf.Tensor;
+        return [dx, dw, db];
+      },
+    };
+  });
+  return (inputGrad ? op(x, filter, bias) : op(filter, bias)) as tf.Tensor4D;
+}
+
 /** Inverted dropout (Srivastava et al. 2014): keep with probability 1 − rate, scale by 1 / (1 − rate). */
 function dropout(x: tf.Tensor, rate: number, rng: Rng): tf.Tensor {
   if (rate === 0) return x;
@@ -77,6 +115,11 @@ export function forwardTraining(model: tf.LayersModel, x: tf.Tensor4D, dropoutSe
     const c = layer.getConfig() as Config;
     switch (layer.getClassName()) {
       case 'Conv2D':
+        if (c.useBias && c.activation === 'relu') {
+          const conv = { strides: c.strides, pad: c.padding, dilations: c.dilationRate };
+          h = convBiasRelu(h as tf.Tensor4D, variable(layer, 0) as tf.Tensor4D, variable(layer, 1) as tf.Tensor1D, conv, h !== x);
+          break;
+        }
         h = tf.fused.conv2d({
           x: h as tf.Tensor4D,
           filter: variable(layer, 0) as tf.Tensor4D,

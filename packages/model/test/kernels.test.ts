@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { batchNormTrain } from '../src/forward.ts';
+import { batchNormTrain, convBiasRelu } from '../src/forward.ts';
 import { expectClose, on, setupBackends, values } from './backends.ts';
 
 const TOL = 1e-4;
@@ -47,6 +47,32 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput (conv2d gradients)', () =
           return tf.sum(tf.mul(y, tf.tensor(values(y.size, 3), y.shape)));
         });
         return g([x, filter]);
+      });
+    });
+});
+
+describe('convBiasRelu (FusedConv2D forward, SerReluBiasGrad backward)', () => {
+  const cases: Array<{ x: number[]; f: number[]; stride: number; pad: 'same' | 'valid'; inputGrad: boolean }> = [
+    { x: [2, 9, 8, 3], f: [3, 3, 3, 8], stride: 1, pad: 'same', inputGrad: true }, // SIMD ReLU mask on wasm
+    { x: [1, 7, 7, 1], f: [3, 3, 1, 5], stride: 2, pad: 'valid', inputGrad: true }, // JS mask (45 outputs)
+    { x: [2, 9, 8, 1], f: [3, 3, 1, 16], stride: 1, pad: 'same', inputGrad: false }, // first layer: no dx
+  ];
+  for (const c of cases)
+    it(`x ${c.x} filter ${c.f} stride ${c.stride} ${c.pad}${c.inputGrad ? '' : ', no input gradient'}`, async () => {
+      const xv = values(tf.util.sizeFromShape(c.x), 24);
+      const fv = values(tf.util.sizeFromShape(c.f), 25);
+      const bv = values(c.f[3], 26);
+      await compare('conv + bias + relu', () => {
+        const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
+        const conv = { strides: [c.stride, c.stride] as [number, number], pad: c.pad, dilations: [1, 1] as [number, number] };
+        const y = convBiasRelu(x, tf.tensor4d(fv, c.f as [number, number, number, number]), tf.tensor1d(bv), conv, c.inputGrad);
+        const w = tf.tensor(values(y.size, 27), y.shape);
+        const loss = (...t: tf.Tensor[]) => {
+          const [a, f, b] = c.inputGrad ? t : [x, ...t];
+          return tf.sum(tf.mul(convBiasRelu(a as tf.Tensor4D, f as tf.Tensor4D, b as tf.Tensor1D, conv, c.inputGrad), w));
+        };
+        const params = [tf.tensor4d(fv, c.f as [number, number, number, number]), tf.tensor1d(bv)];
+        return [y, ...tf.grads(loss)(c.inputGrad ? [x, ...params] : params)];
       });
     });
 });

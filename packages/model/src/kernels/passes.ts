@@ -18,6 +18,8 @@ export interface Passes {
   affine(x: TensorInfo, y: TensorInfo, scale: Float32Array, shift: Float32Array): void;
   /** dx[i,c] = k[c]·dy[i,c] − b[c]·x[i,c] − a[c] (the batch-norm input gradient, rearranged). */
   scaleSub(dy: TensorInfo, x: TensorInfo, dx: TensorInfo, k: Float32Array, b: Float32Array, a: Float32Array): void;
+  /** dz = dy where y > 0, else 0 (the ReLU gradient given the ReLU's output y). */
+  reluMask(dy: TensorInfo, y: TensorInfo, dz: TensorInfo): void;
   /** A copier from src to dst (float indices): copy(srcAt, dstAt, count, len, srcStride, step) copies,
    *  for runs r < count, src[srcAt + r·srcStride + i·step] to dst[dstAt + r·len + i] (i < len). */
   gather(src: TensorInfo, dst: TensorInfo): GatherFn;
@@ -135,6 +137,16 @@ const WAT = `(module
         (local.set $dx (i32.add (local.get $dx) (local.get $rb)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $rows))))
+  (func (export "reluMask") (param $dy i32) (param $y i32) (param $dz i32) (param $bytes i32)
+    (local $i i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
+        (v128.store (i32.add (local.get $dz) (local.get $i))
+          (v128.and (v128.load (i32.add (local.get $dy) (local.get $i)))
+            (f32x4.gt (v128.load (i32.add (local.get $y) (local.get $i))) (v128.const f32x4 0 0 0 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l))))
   (func (export "gather") (param $src i32) (param $dst i32) (param $count i32) (param $len i32) (param $srcStride i32) (param $step i32)
     (local $rb i32) (local $i i32) (local $s i32)
     (local.set $rb (i32.shl (local.get $len) (i32.const 2)))
@@ -269,6 +281,7 @@ interface SimdExports {
   scaleSub(dy: number, x: number, dx: number, k: number, b: number, a: number, n: number, C: number): void;
   /** Byte offsets and strides (step, srcStride in bytes). */
   gather(src: number, dst: number, count: number, len: number, srcStride: number, step: number): void;
+  reluMask(dy: number, y: number, dz: number, bytes: number): void;
   maxPool2x2Grad(x: number, g: number, dx: number, B: number, H: number, W: number, C: number, oH: number, oW: number): void;
   product(a: number, b: number, out: number, M: number, K: number, N: number): void;
 }
@@ -327,6 +340,12 @@ const jsPasses = (backend: object): Passes => ({
     };
   },
   product: () => false,
+  reluMask(dy, y, dz) {
+    const g = floats(backend, dy);
+    const yv = floats(backend, y);
+    const out = floats(backend, dz);
+    for (let i = 0; i < g.length; i++) out[i] = yv[i] > 0 ? g[i] : 0;
+  },
   maxPool2x2Grad(input, dy, dxInfo, { B, H, W, C, oH, oW }) {
     const x = floats(backend, input);
     const g = floats(backend, dy);
@@ -394,6 +413,11 @@ function simdPasses(backend: WasmBackend, simd: SimdExports): Passes {
       const C = k.length;
       if (C % 4 !== 0) return js.scaleSub(dy, x, dx, k, b, a);
       withScratch(C, [k, b, a], ([kp, bp, ap]) => simd.scaleSub(ptr(dy), ptr(x), ptr(dx), kp, bp, ap, rows(x, C), C));
+    },
+    reluMask(dy, y, dz) {
+      const n = dy.shape.reduce((p, d) => p * d, 1);
+      if (n % 4 !== 0) return js.reluMask(dy, y, dz);
+      simd.reluMask(ptr(dy), ptr(y), ptr(dz), 4 * n);
     },
     product(a, b, out, M, K, N) {
       if (N % 16 !== 0 || M % 3 !== 0 || K === 0) return false;

@@ -11,6 +11,7 @@ import { fusedBatchNormConfig } from './fused_batch_norm.ts';
 import { identityConfig } from './identity.ts';
 import { maxPoolGradConfig } from './max_pool_grad.ts';
 import { reduceConfig } from './reduce.ts';
+import { reluBiasGradConfig } from './relu_bias_grad.ts';
 import { tileConfig } from './tile.ts';
 
 const registered = new Set<string>();
@@ -34,6 +35,7 @@ export function fastKernels(backendName: string): KernelConfig[] {
     identityConfig(backendName, own('Identity', backendName)),
     batchNormTrainConfig(backendName),
     batchNormTrainGradConfig(backendName),
+    reluBiasGradConfig(backendName),
   ];
 }
 
