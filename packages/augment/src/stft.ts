@@ -108,7 +108,6 @@ export function istft(S: Spectrogram, length: number, opts: StftOptions = {}): F
   const window = hannWindow(nFft);
   const fft = realFft32(nFft);
   const y = new Float32Array(length);
-  const envelope = new Float32Array(length);
   for (let t = 0; t < frames; t++) {
     const o = t * S.bins;
     // PFFFT's ordered layout; irfft ignores the imaginary parts of DC and Nyquist.
@@ -120,12 +119,30 @@ export function istft(S: Spectrogram, length: number, opts: StftOptions = {}): F
     const start = t * hop - half;
     const from = Math.max(0, -start);
     const to = Math.min(nFft, length - start);
-    for (let i = from; i < to; i++) {
-      y[start + i] += window[i] * frame[i];
-      envelope[start + i] += window[i] * window[i];
-    }
+    for (let i = from; i < to; i++) y[start + i] += window[i] * frame[i];
   }
+  const envelope = windowSumSquare(window, hop, frames, length);
   const tiny = 1.1754943508222875e-38;
-  for (let i = 0; i < length; i++) if (envelope[i] > tiny) y[i] /= envelope[i];
+  for (let j = 0; j < length; j++) if (envelope[j] > tiny) y[j] /= envelope[j];
   return y;
+}
+
+/**
+ * librosa.filters.window_sumsquare of `frames` frames (frame t starts at t·hop - n/2) over
+ * `length` samples, accumulated in float32 in frame order as istft does. Where all n/hop frames
+ * overlap the sum depends only on (j + n/2) mod hop, so one hop of it is tabulated.
+ */
+export function windowSumSquare(window: Float64Array, hop: number, frames: number, length: number): Float32Array {
+  const n = window.length, half = n / 2, overlap = n % hop === 0 ? n / hop : 0; // 0: no table
+  const f32 = Math.fround;
+  const steady = new Float32Array(hop);
+  for (let r = 0; r < hop; r++) for (let m = overlap - 1; m >= 0; m--) steady[r] = steady[r] + window[r + m * hop] ** 2;
+  const out = new Float32Array(length);
+  for (let j = 0; j < length; j++) {
+    const at = j + half;
+    const last = Math.min(frames - 1, Math.floor(at / hop)), first = Math.max(0, Math.ceil((at - n + 1) / hop));
+    if (last - first + 1 === overlap) out[j] = steady[at % hop];
+    else for (let t = first; t <= last; t++) out[j] = f32(out[j] + window[at - t * hop] ** 2);
+  }
+  return out;
 }
