@@ -57,7 +57,7 @@ export async function benchAugment({ dir, limit = 120, workers = 2 }: { dir: str
   const pool = createPool(new URL('./worker.ts', import.meta.url), workers);
   let wallMs: number;
   try {
-    await augmentAll(pool, files.slice(0, workers), audio, sr, params, mel); // worker start-up and JIT warm-up
+    await augmentAll(pool, files.slice(0, 4 * workers), audio, sr, params, mel); // worker start-up and JIT warm-up
     const t = performance.now();
     await augmentAll(pool, files, audio, sr, params, mel);
     wallMs = performance.now() - t;

@@ -138,11 +138,18 @@ export function windowSumSquare(window: Float64Array, hop: number, frames: numbe
   const steady = new Float32Array(hop);
   for (let r = 0; r < hop; r++) for (let m = overlap - 1; m >= 0; m--) steady[r] = steady[r] + window[r + m * hop] ** 2;
   const out = new Float32Array(length);
-  for (let j = 0; j < length; j++) {
-    const at = j + half;
-    const last = Math.min(frames - 1, Math.floor(at / hop)), first = Math.max(0, Math.ceil((at - n + 1) / hop));
-    if (last - first + 1 === overlap) out[j] = steady[at % hop];
-    else for (let t = first; t <= last; t++) out[j] = f32(out[j] + window[at - t * hop] ** 2);
-  }
+  // Samples j with all n/hop frames overlapping: j + n/2 in [n - hop, frames·hop).
+  const lo = overlap ? Math.max(0, half - hop) : length, hi = overlap ? Math.min(length, frames * hop - half) : length;
+  for (let j = lo, r = (lo + half) % hop; j < hi; j++, r = r + 1 === hop ? 0 : r + 1) out[j] = steady[r];
+  // The edges, frame by frame.
+  const edge = (from: number, to: number) => {
+    for (let j = from; j < to; j++) {
+      const at = j + half;
+      const last = Math.min(frames - 1, Math.floor(at / hop)), first = Math.max(0, Math.ceil((at - n + 1) / hop));
+      for (let t = first; t <= last; t++) out[j] = f32(out[j] + window[at - t * hop] ** 2);
+    }
+  };
+  edge(0, lo);
+  edge(Math.max(lo, hi), length);
   return out;
 }
