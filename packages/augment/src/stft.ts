@@ -1,7 +1,8 @@
 /**
  * Complex STFT / ISTFT with librosa 0.10 semantics (core.stft / core.istft): periodic Hann window,
- * centred frames with zero padding, float64 FFTs whose results are stored as complex64, and an
- * inverse that overlap-adds into float32 and divides by the window sum-square envelope.
+ * centred frames with zero padding, float64 FFTs whose results are stored as complex64 (or, when
+ * bit-level agreement is not needed, float32 PFFFT), and an inverse (float32 PFFFT) that
+ * overlap-adds into float32 and divides by the window sum-square envelope.
  */
 import { hannWindow, realFft, realFft32 } from '@ser/features';
 import { atan2fArray } from './atan2f.ts';
