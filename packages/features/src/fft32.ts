@@ -2,8 +2,8 @@
  * Float32 real FFTs through PFFFT (J. Pommier's SIMD FFT, BSD licence; the WASM SIMD build of
  * @echogarden/pffft-wasm): ~3.5x faster than fft.ts at n = 2048. For the mel STFT and the
  * resampler's transforms, where float32 rounding (~1e-7 of the largest bin) is far below what a
- * log-Mel resolves and below the resampler's own -118 dB; the phase vocoder keeps fft.ts's
- * float64. Lengths PFFFT cannot do (it needs a multiple of 32 with no prime factor above 5) run
+ * log-Mel resolves and below the resampler's own -118 dB; time stretch's analysis keeps fft.ts's
+ * float64 (it reproduces librosa to float rounding). Lengths PFFFT cannot do (it needs a multiple of 32 with no prime factor above 5) run
  * through fft.ts, rounded to float32.
  */
 import PFFFT from '@echogarden/pffft-wasm/simd';
