@@ -10,3 +10,4 @@ export * from './layout.ts';
 export * from './manifest.ts';
 export * from './pipeline.ts';
 export * from './run-record.ts';
+export * from './wasm.ts';

@@ -3,11 +3,12 @@
  * data (rows of C floats) and the strided gather of im2col. On the wasm backend they run as a small
  * WebAssembly SIMD module that imports the backend's own WebAssembly.Memory and works on tensor data
  * in place by heap offset (no copies); JS loops at ~6 ns/element made batch norm a quarter of a
- * training step. The module is WAT text compiled by wabt once per process (`compilePasses`, awaited
- * when the wasm backend starts). Elsewhere (cpu backends; for the channel passes also C not a
+ * training step. The module is WAT text compiled by @ser/core's compileWat (wabt) once per thread
+ * (`compilePasses`, awaited when the wasm backend starts). Elsewhere (cpu backends; for the channel passes also C not a
  * multiple of 4) the same passes run as plain loops (float64 accumulators).
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
+import { compileWat, instantiate, type WasmMemory, type WasmModule } from '@ser/core';
 import { floats } from './heap.ts';
 
 /** Channel passes: u, v, x, y, dy, dx are [rows, C] tensors, vectors have C entries. */
@@ -266,15 +267,6 @@ const WAT = `(module
       (br_if $bl (i32.lt_u (local.get $b) (local.get $B)))))
 )`;
 
-/** The slice of the WebAssembly JS API used here (the workspace's lib has no WebAssembly types). */
-interface WasmMemory {
-  buffer: ArrayBuffer;
-}
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { exports: unknown };
-};
-
 interface SimdExports {
   sums(u: number, v: number, m: number, n: number, C: number, part: number, tot: number): void;
   affine(x: number, y: number, s: number, t: number, n: number, C: number): void;
@@ -292,18 +284,11 @@ interface WasmBackend {
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
 }
 
-let compiled: object | null = null;
+let compiled: WasmModule | null = null;
 
-/** Compile the SIMD module (once per process); until then every backend gets the JS loops. */
+/** Compile the SIMD module (once per thread); until then every backend gets the JS loops. */
 export async function compilePasses(): Promise<void> {
-  if (compiled) return;
-  const wabt = await (await import('wabt')).default();
-  const parsed = wabt.parseWat('passes.wat', WAT, { simd: true, bulk_memory: true });
-  try {
-    compiled = new WebAssembly.Module(parsed.toBinary({}).buffer);
-  } finally {
-    parsed.destroy();
-  }
+  compiled ??= await compileWat('passes', WAT);
 }
 
 const jsPasses = (backend: object): Passes => ({
@@ -444,7 +429,7 @@ export function passes(backend: object): Passes {
   const wasm = backend as unknown as WasmBackend;
   let simd = instances.get(backend);
   if (!simd) {
-    simd = new WebAssembly.Instance(compiled, { env: { memory: wasm.wasm.asm.memory } }).exports as unknown as SimdExports;
+    simd = instantiate(compiled, { env: { memory: wasm.wasm.asm.memory } }) as unknown as SimdExports;
     instances.set(backend, simd);
   }
   return simdPasses(wasm, simd);
