@@ -13,7 +13,7 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { parse } = require('yaml');
 
-const CLI = 'node --import tsx packages/cli/src/main.ts';
+const CLI = 'node packages/cli/bin/ser.js';
 const stagePackages = require('../packages/core/src/stage-packages.json');
 
 function packageClosure(root, name, seen = new Set()) {

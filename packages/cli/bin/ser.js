@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx (no build step): register tsx's loader, then load it.
-import { register } from 'tsx/esm/api';
+// The CLI is TypeScript without a build step: it runs as a cached esbuild bundle of src/main.ts,
+// rebuilt when one of its source files changes (see packages/core/src/bundle.js).
+import { fileURLToPath } from 'node:url';
+import { bundle } from '@ser/core/bundle';
 
-register();
-await import('../src/main.ts');
+process.setSourceMapsEnabled(true); // stack traces point into the TypeScript sources
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+await import(await bundle('ser', `import ${JSON.stringify(main)};\n`, main));

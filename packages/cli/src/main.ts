@@ -8,6 +8,7 @@ import { hideBin } from 'yargs/helpers';
 import { STAGE_NAMES, type Backend, type StageName } from '@ser/core/params';
 import { findRoot } from '@ser/core/layout';
 import { overridesFromEnv, parseOverride } from '@ser/core/pipeline';
+import { stageModules } from './stage-modules.ts';
 
 const setOption = {
   type: 'string',
@@ -45,7 +46,7 @@ export function buildCli(argv: string[]) {
       (y) => y.positional('name', { choices: STAGE_NAMES, demandOption: true }).option('set', setOption),
       async (a) => {
         const { runStage } = await import('@ser/core/run-stage');
-        await runStage(findRoot(), a.name as StageName, { overrides: { ...overridesFromEnv(), ...Object.fromEntries(a.set.map(parseOverride)) } });
+        await runStage(findRoot(), a.name as StageName, stageModules, { overrides: { ...overridesFromEnv(), ...Object.fromEntries(a.set.map(parseOverride)) } });
       },
     )
     .command(
@@ -54,7 +55,7 @@ export function buildCli(argv: string[]) {
       (y) => y.positional('name', { choices: STAGE_NAMES, demandOption: true }),
       async (a) => {
         const { stageKey } = await import('@ser/core/stage-key');
-        console.log(await stageKey(findRoot(), a.name as StageName, overridesFromEnv()));
+        console.log(await stageKey(findRoot(), a.name as StageName, stageModules, overridesFromEnv()));
       },
     )
     .command(

@@ -10,7 +10,7 @@ import type { Table } from 'apache-arrow';
 import { tableFromBytes, tableToBytes } from './arrow.ts';
 import { sha256 } from './hash.ts';
 import { executionsLog, OUTPUTS_HASH_FILE, MANIFEST_FILE, PIPELINE_FILE, stageDir, stagingDir, runsDir } from './layout.ts';
-import { loadStageDefinition } from './stage-loader.ts';
+import { loadStageDefinition, type StageModules } from './stage-loader.ts';
 import { checkOutputs, codeHash, explainRun, FORCED, outputsHashOf, readManifest, readStageOutput, requireManifest } from './manifest.ts';
 import type { StageName } from './params.ts';
 import { loadPipeline, overridesFor, type Pipeline } from './pipeline.ts';
@@ -31,12 +31,13 @@ const FAILURES_SHOWN = 5;
 export async function runStage(
   root: string,
   stage: StageName,
+  modules: StageModules,
   { overrides = {}, log = (m: string) => console.error(m) }: { overrides?: Record<string, unknown>; log?: (m: string) => void } = {},
 ): Promise<StageManifest> {
   const started = performance.now();
   const pipeline = loadPipeline(join(root, PIPELINE_FILE), overrides);
   const decl = pipeline.stages[stage];
-  const def = await loadStageDefinition(stage);
+  const def = await loadStageDefinition(stage, modules);
   const inputs = await stageInputs(root, pipeline, stage, def);
   const code = codeHash(root, stage);
   const previous = readManifest(root, stage);

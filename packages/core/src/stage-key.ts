@@ -10,14 +10,14 @@ import { PIPELINE_FILE, stagePackageInfo } from './layout.ts';
 import { checkOutputs, readManifest } from './manifest.ts';
 import type { StageName } from './params.ts';
 import { loadPipeline, overridesFor } from './pipeline.ts';
-import { loadStageDefinition } from './stage-loader.ts';
+import { loadStageDefinition, type StageModules } from './stage-loader.ts';
 
-export async function stageKey(root: string, stage: StageName, overrides: Record<string, unknown>): Promise<string> {
+export async function stageKey(root: string, stage: StageName, modules: StageModules, overrides: Record<string, unknown>): Promise<string> {
   const pipeline = loadPipeline(join(root, PIPELINE_FILE), overrides);
   const decl = pipeline.stages[stage];
   const upstream = Object.fromEntries(decl.deps.map((dep) => [dep, readManifest(root, dep)?.outputsHash ?? 'missing']));
   // Only a stage that reads the dataset is imported: the others' code is heavy and hashed by Nx as files.
-  const def = stagePackageInfo(stage).readsDataset ? await loadStageDefinition(stage) : null;
+  const def = stagePackageInfo(stage).readsDataset ? await loadStageDefinition(stage, modules) : null;
   const dataset = def?.datasetFingerprint ? await def.datasetFingerprint(pipeline.dataset, root) : null;
   // Missing or corrupt outputs must never be a cache hit: a fresh nonce makes the key unique.
   const problem = readManifest(root, stage) ? await checkOutputs(root, stage) : null;

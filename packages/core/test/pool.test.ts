@@ -18,6 +18,7 @@ export const scale = (xs: Float32Array): Float32Array => xs.map((x) => x * facto
 export function fails(name: string): never { throw new Error(\`\${name}: bad input\`); }
 export function crashes(): Promise<never> { return new Promise(() => setTimeout(() => { throw new Error('worker crashed'); })); }
 export function exits(): never { process.exit(3); }
+export const ownUrl = (): string => import.meta.url;
 `,
 );
 const url = pathToFileURL(join(dir, 'src', 'worker.ts'));
@@ -29,6 +30,15 @@ describe('createPool', () => {
     try {
       const results = await Promise.all([1, 2, 3, 4].map((x) => pool.call<Float32Array>('scale', [Float32Array.of(x)])));
       expect(results.map((r) => r[0])).toEqual([2, 4, 6, 8]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('keeps import.meta.url of each source file (the bundle itself lives elsewhere)', async () => {
+    const pool = createPool(url, 1);
+    try {
+      expect(await pool.call('ownUrl', [])).toBe(url.href);
     } finally {
       await pool.close();
     }

@@ -25,7 +25,7 @@ const MEL_BATCH = 24;
 
 /**
  * Run `f` on a pool of `workers` (default one per core) worker.ts threads, then close it. Callers
- * start the pool before reading their inputs: the workers boot (tsx, WASM) meanwhile.
+ * start the pool before reading their inputs: the workers boot (module load, WASM) meanwhile.
  */
 export async function withFeaturePool<T>(f: (pool: WorkerPool) => Promise<T>, workers?: number): Promise<T> {
   const pool = createPool(WORKER, workers);
