@@ -1,7 +1,6 @@
-// @ser/core's compileWat, as this package's atan2f kernel relies on it (kept here because
-// packages/core is the lead's; it would sit in packages/core/test).
+// compileWat: the WAT kernels of augment (atan2f) and model (passes) are built with it.
 import { describe, expect, it } from 'vitest';
-import { compileWat, instantiate, type WasmMemory } from '@ser/core';
+import { compileWat, instantiate, type WasmMemory } from '../src/wasm.ts';
 
 // f32x4.add (SIMD) over n floats at a, b into out, then memory.copy (bulk memory) of out to copy.
 const ADD = `(module
