@@ -1,5 +1,5 @@
 /** The `augment` stage: noise / pitch-shift / time-stretch variants of every trimmed clip, as log-Mel tensors. */
-import { buildTable, createPool, melSchema, OUTPUTS, readRagged, readStrings, trimSchema, type AugmentParams, type StageDefinition } from '@ser/core';
+import { buildTable, melSchema, OUTPUTS, readRagged, readStrings, trimSchema, type AugmentParams, type StageDefinition, withPool } from '@ser/core';
 import { AUGMENT_KINDS, variantId, variantsOf } from './augment.ts';
 import { augmentAll } from './batch.ts';
 
@@ -23,17 +23,19 @@ export const augmentStage: StageDefinition<AugmentParams> = {
     const ok = new Uint8Array(ids.length);
     const started = performance.now();
     const progress = ctx.progress('augment', ids.length);
-    const pool = createPool(new URL('./worker.ts', import.meta.url));
-    await augmentAll(pool, ids, readRagged(trimmed, 'audio'), sampleRate, ctx.params, mel, {
-      result(i, r) {
-        logmel.set(r.logmel, i * per * size);
-        amounts.set(r.amounts, i * per);
-        frames.set(r.frames, i * per);
-        ok[i] = 1;
-        progress.tick();
-      },
-      error: (id, e) => (ctx.fail(id, `augment failed: ${e.message}`), progress.tick()),
-    }).finally(() => (progress.done(), pool.close()));
+    const workers = await withPool(new URL('./worker.ts', import.meta.url), async (pool) => {
+      await augmentAll(pool, ids, readRagged(trimmed, 'audio'), sampleRate, ctx.params, mel, {
+        result(i, r) {
+          logmel.set(r.logmel, i * per * size);
+          amounts.set(r.amounts, i * per);
+          frames.set(r.frames, i * per);
+          ok[i] = 1;
+          progress.tick();
+        },
+        error: (id, e) => (ctx.fail(id, `augment failed: ${e.message}`), progress.tick()),
+      });
+      return pool.size;
+    }).finally(() => progress.done());
 
     const done: string[] = [];
     ids.forEach((id, i) => {
@@ -60,7 +62,7 @@ export const augmentStage: StageDefinition<AugmentParams> = {
       clips: done.length,
       tensors: rows,
       perKind: Object.fromEntries(AUGMENT_KINDS.map((k) => [k, done.length * variants.filter((v) => v.kind === k).length])),
-      workers: pool.size,
+      workers,
       msPerClip: done.length ? (performance.now() - started) / done.length : 0,
     });
   },

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { augmentSchema, createPool, melSchema, toRagged, trimSchema } from '@ser/core';
+import { augmentSchema, melSchema, toRagged, trimSchema, withPool } from '@ser/core';
 import { clipTensor, loadTrimmed } from '@ser/features';
 import { AUGMENT_KINDS, augmentClip, renderVariant } from './augment.ts';
 import { augmentAll } from './batch.ts';
@@ -54,16 +54,16 @@ export async function benchAugment({ dir, limit = 120, workers = 2 }: { dir: str
   const allVariants = msPerClip(clips, (y, i) => augmentClip(files[i], y, sr, params, mel));
 
   const audio = toRagged(clips);
-  const pool = createPool(new URL('./worker.ts', import.meta.url), workers);
-  let wallMs: number;
-  try {
-    await augmentAll(pool, files.slice(0, 4 * workers), audio, sr, params, mel); // worker start-up and JIT warm-up
-    const t = performance.now();
-    await augmentAll(pool, files, audio, sr, params, mel);
-    wallMs = performance.now() - t;
-  } finally {
-    await pool.close();
-  }
+  const wallMs = await withPool(
+    new URL('./worker.ts', import.meta.url),
+    async (pool) => {
+      await augmentAll(pool, files.slice(0, 4 * workers), audio, sr, params, mel); // worker start-up and JIT warm-up
+      const t = performance.now();
+      await augmentAll(pool, files, audio, sr, params, mel);
+      return performance.now() - t;
+    },
+    workers,
+  );
   return {
     // Wall figures mean little when other processes share the cores: compare CPU figures then.
     loadAverage1m: round(loadavg()[0]),

@@ -48,9 +48,8 @@ export function createPool(moduleUrl: URL | string, size = defaultPoolSize()): W
       };
       const onMessage = (msg: { ok: boolean; value?: unknown; error?: { message: string; stack?: string } }) =>
         settle(() => (msg.ok ? resolve(msg.value) : reject(Object.assign(new Error(msg.error!.message), { stack: msg.error!.stack }))));
-      const died = (e: Error) => settle(() => reject(Object.assign(e, { workerDied: true })));
-      const onError = (e: Error) => died(e);
-      const onExit = (code: number) => died(new Error(`worker for '${job.fn}' exited with code ${code}`));
+      const onError = (e: Error) => settle(() => reject(Object.assign(e, { workerDied: true })));
+      const onExit = (code: number) => onError(new Error(`worker for '${job.fn}' exited with code ${code}`));
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage({ fn: job.fn, args: job.args }, job.transfer);
     });
@@ -81,4 +80,17 @@ export function createPool(moduleUrl: URL | string, size = defaultPoolSize()): W
       await Promise.all(all.map((w) => w.terminate()));
     },
   };
+}
+
+/**
+ * Run `f` on a pool of the worker module at `moduleUrl` (`size` workers, default one per core), then
+ * close it. Start it before reading inputs: the workers boot meanwhile.
+ */
+export async function withPool<T>(moduleUrl: URL | string, f: (pool: WorkerPool) => Promise<T>, size?: number): Promise<T> {
+  const pool = createPool(moduleUrl, size);
+  try {
+    return await f(pool);
+  } finally {
+    await pool.close();
+  }
 }

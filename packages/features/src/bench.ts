@@ -11,8 +11,8 @@ import { resample } from './resample.ts';
 import { trimSilence } from './trim.ts';
 import { decodeWav } from './wav.ts';
 import type { TrimmedClip } from './extract.ts';
-import { toRagged } from '@ser/core';
-import { melTensors, trimFiles, withFeaturePool } from './stages.ts';
+import { toRagged, withPool } from '@ser/core';
+import { FEATURE_WORKER, melTensors, trimFiles } from './stages.ts';
 
 /** Every .wav under `dir` (recursively), sorted. */
 function listWavs(dir: string): string[] {
@@ -89,7 +89,7 @@ async function poolThroughput(files: string[], workers: number): Promise<object>
   const melParams = stageParams('mel', {});
   const start = performance.now();
   const cpuStart = cpuMs();
-  const { trimDone, failed } = await withFeaturePool(async (pool) => {
+  const { trimDone, failed } = await withPool(FEATURE_WORKER, async (pool) => {
     const results = await trimFiles(pool, files, trimParams);
     const clips = results.filter((r): r is TrimmedClip => !(r instanceof Error));
     const trimDone = performance.now();

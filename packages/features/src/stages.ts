@@ -6,10 +6,10 @@
 import {
   OUTPUTS,
   buildTable,
-  createPool,
   readRagged,
   readStrings,
   toRagged,
+  withPool,
   type MelParams,
   type StageContext,
   type StageDefinition,
@@ -19,22 +19,10 @@ import {
 import type { TrimmedClip } from './extract.ts';
 import type { MelBatch } from './worker.ts';
 
-const WORKER = new URL('./worker.ts', import.meta.url);
+/** The worker module of trimFiles and melTensors. The stages start its pool before reading their inputs. */
+export const FEATURE_WORKER = new URL('./worker.ts', import.meta.url);
 /** Clips per mel message: amortises structured-clone overhead, keeps both workers busy. */
 const MEL_BATCH = 24;
-
-/**
- * Run `f` on a pool of `workers` (default one per core) worker.ts threads, then close it. Callers
- * start the pool before reading their inputs: the workers boot (module load, WASM) meanwhile.
- */
-export async function withFeaturePool<T>(f: (pool: WorkerPool) => Promise<T>, workers?: number): Promise<T> {
-  const pool = createPool(WORKER, workers);
-  try {
-    return await f(pool);
-  } finally {
-    await pool.close();
-  }
-}
 
 /** Decode, resample and trim every file on `pool` (worker.ts); a failed file yields its Error. */
 export function trimFiles(pool: WorkerPool, paths: string[], params: TrimParams, onDone: () => void = () => {}): Promise<(TrimmedClip | Error)[]> {
@@ -80,7 +68,7 @@ export async function melTensors(
 }
 
 async function runTrim(ctx: StageContext<TrimParams>) {
-  const { ids, results } = await withFeaturePool(async (pool) => {
+  const { ids, results } = await withPool(FEATURE_WORKER, async (pool) => {
     const recordings = await ctx.readTable('ingest', OUTPUTS.ingest.recordings);
     const ids = readStrings(recordings, 'id');
     const progress = ctx.progress('trim', ids.length);
@@ -122,7 +110,7 @@ async function runTrim(ctx: StageContext<TrimParams>) {
 async function runMel(ctx: StageContext<MelParams>) {
   const { sampleRate } = ctx.upstream('trim').params as TrimParams;
   const { nMels, frames: target } = ctx.params;
-  const { ids, logmel, frames } = await withFeaturePool(async (pool) => {
+  const { ids, logmel, frames } = await withPool(FEATURE_WORKER, async (pool) => {
     const table = await ctx.readTable('trim', OUTPUTS.trim.audio);
     const ids = readStrings(table, 'id');
     const { data, offsets } = readRagged(table, 'audio');

@@ -15,7 +15,7 @@ import { initBackend } from './backend.ts';
 import { forwardTraining } from './forward.ts';
 import { buildModel } from './model.ts';
 import { Rng } from './rng.ts';
-import { createPool } from '@ser/core';
+import { withPool } from '@ser/core';
 import { predictRows, trainModel } from './train.ts';
 import type { Session } from './train-worker.ts';
 import { getFlatWeights } from './weights.ts';
@@ -75,20 +75,18 @@ export async function benchTrain(options: BenchOptions = {}): Promise<Record<str
   };
   new Float32Array(session.x).set(data.x);
   const weights = getFlatWeights(model);
-  const pool = createPool(new URL('./train-worker.ts', import.meta.url), workers);
   const all = Int32Array.from({ length: rows }, (_, i) => i);
-  let inferSamplesPerSec: number;
-  let inferCpuSamplesPerSec: number;
-  try {
-    await predictRows(pool, session, weights, all.subarray(0, 32 * workers), workers);
-    const t = performance.now();
-    const c = cpuSeconds();
-    await predictRows(pool, session, weights, all, workers);
-    inferSamplesPerSec = rows / ((performance.now() - t) / 1000);
-    inferCpuSamplesPerSec = rows / (cpuSeconds() - c);
-  } finally {
-    await pool.close();
-  }
+  const { inferSamplesPerSec, inferCpuSamplesPerSec } = await withPool(
+    new URL('./train-worker.ts', import.meta.url),
+    async (pool) => {
+      await predictRows(pool, session, weights, all.subarray(0, 32 * workers), workers);
+      const t = performance.now();
+      const c = cpuSeconds();
+      await predictRows(pool, session, weights, all, workers);
+      return { inferSamplesPerSec: rows / ((performance.now() - t) / 1000), inferCpuSamplesPerSec: rows / (cpuSeconds() - c) };
+    },
+    workers,
+  );
   const profile = await profileStep(model, Math.ceil(params.batchSize / workers), classes);
   model.dispose();
   return {

@@ -15,7 +15,7 @@ import { adamState, adamUpdate, type AdamState } from './adam.ts';
 import { initBackend } from './backend.ts';
 import { buildModel } from './model.ts';
 import { Rng } from './rng.ts';
-import { createPool, type WorkerPool } from '@ser/core';
+import { withPool, type WorkerPool } from '@ser/core';
 import type { GradResult, Session } from './train-worker.ts';
 import { getFlatWeights, setFlatWeights, trainableRuns, weightLayout } from './weights.ts';
 
@@ -172,11 +172,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   };
   if (state.weights.length !== layout.size) throw new Error('trainModel: the checkpoint does not match this model');
   const rng = new Rng(state.rngState);
-  const pool = createPool(new URL('./train-worker.ts', import.meta.url), workers);
   let trainSeconds = 0;
   let trainSamples = 0;
   let stoppedEarly = false;
-  try {
+  await withPool(new URL('./train-worker.ts', import.meta.url), async (pool) => {
     for (let epoch = state.epoch + 1; epoch <= params.epochs; epoch++) {
       const started = performance.now();
       const order = rng.permutation(nTrain);
@@ -235,9 +234,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         break;
       }
     }
-  } finally {
-    await pool.close();
-  }
+  }, workers);
   setFlatWeights(model, state.best);
   const history: History = {
     epochs: state.epochs,
