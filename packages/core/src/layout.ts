@@ -3,18 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { StageName } from './params.ts';
 
-interface StagePackage {
-  package: string;
-  readsDataset?: boolean;
-}
-let stagePackages: Record<StageName, StagePackage> | undefined;
-
-/** The package that computes `stage`, and whether it reads the raw dataset (shared with the Nx plugin, hence JSON;
- * read on first use, so bundled worker code that imports this module never touches the file). */
-export function stagePackageInfo(stage: StageName): StagePackage {
-  stagePackages ??= JSON.parse(readFileSync(new URL('./stage-packages.json', import.meta.url), 'utf8')) as Record<StageName, StagePackage>;
-  return stagePackages[stage];
-}
+/** Stage → the package that computes it, and whether it reads the raw dataset; shared with the Nx plugin, hence JSON. */
+export const stagePackages: Record<StageName, { package: string; readsDataset?: boolean }> = JSON.parse(
+  readFileSync(new URL('./stage-packages.json', import.meta.url), 'utf8'),
+);
 
 export const PIPELINE_FILE = 'pipeline.yaml';
 export const MANIFEST_FILE = 'manifest.json';
@@ -51,4 +43,4 @@ export function packageClosure(root: string, name: string, seen = new Set<string
   return [...seen].sort();
 }
 
-export const stagePackage = (stage: StageName): string => stagePackageInfo(stage).package;
+export const stagePackage = (stage: StageName): string => stagePackages[stage].package;

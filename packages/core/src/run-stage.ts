@@ -64,13 +64,13 @@ export async function runStage(
     requireDep(dep);
     return readStageOutput(root, dep, output, `stage '${stage}'`);
   };
-  const record = (output: string, file: string | null, bytes: Uint8Array, rows?: number): OutputRecord => {
+  /** `fileName` gets the content hash, which names unnamed outputs. */
+  const record = (output: string, fileName: (hash: string) => string, bytes: Uint8Array, rows?: number): OutputRecord => {
     if (outputs[output]) throw new Error(`stage '${stage}' wrote output '${output}' twice`);
     const hash = sha256(bytes);
-    // Unnamed outputs are named by their content hash.
-    const name = file ?? `${hash}.${rows === undefined ? 'bin' : 'arrow'}`;
-    writeFileAtomic(join(staging, name), bytes);
-    return (outputs[output] = { file: name, sha256: hash, bytes: bytes.byteLength, ...(rows === undefined ? {} : { rows }) });
+    const file = fileName(hash);
+    writeFileAtomic(join(staging, file), bytes);
+    return (outputs[output] = { file, sha256: hash, bytes: bytes.byteLength, ...(rows === undefined ? {} : { rows }) });
   };
 
   const ctx: StageContext<any> = {
@@ -89,10 +89,10 @@ export async function runStage(
     },
     inputPath: async (dep, output) => (await upstreamPath(dep, output)).path,
     async writeTable(output, table) {
-      return record(output, null, tableToBytes(table), table.numRows);
+      return record(output, (hash) => `${hash}.arrow`, tableToBytes(table), table.numRows);
     },
     async writeFile(output, bytes, name) {
-      return record(output, name ?? null, bytes);
+      return record(output, (hash) => name ?? `${hash}.bin`, bytes);
     },
     fail(item, reason) {
       failures.push({ item, reason });

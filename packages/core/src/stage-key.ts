@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { hashJson } from './hash.ts';
-import { PIPELINE_FILE, stagePackageInfo } from './layout.ts';
+import { PIPELINE_FILE, stagePackages } from './layout.ts';
 import { checkOutputs, readManifest } from './manifest.ts';
 import type { StageName } from './params.ts';
 import { loadPipeline, overridesFor } from './pipeline.ts';
@@ -17,7 +17,7 @@ export async function stageKey(root: string, stage: StageName, modules: StageMod
   const decl = pipeline.stages[stage];
   const upstream = Object.fromEntries(decl.deps.map((dep) => [dep, readManifest(root, dep)?.outputsHash ?? 'missing']));
   // Only a stage that reads the dataset is imported: the others' code is heavy and hashed by Nx as files.
-  const def = stagePackageInfo(stage).readsDataset ? await loadStageDefinition(stage, modules) : null;
+  const def = stagePackages[stage].readsDataset ? await loadStageDefinition(stage, modules) : null;
   const dataset = def?.datasetFingerprint ? await def.datasetFingerprint(pipeline.dataset, root) : null;
   // Missing or corrupt outputs must never be a cache hit: a fresh nonce makes the key unique.
   const problem = readManifest(root, stage) ? await checkOutputs(root, stage) : null;
