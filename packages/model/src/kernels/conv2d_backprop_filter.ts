@@ -51,7 +51,8 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
       const [Hx, Wx] = [H + top + bottom, W + left + right];
       const pixels = B * oH * oW;
       const { info: patches } = output(backend, [1, kH * kW * Ci, pixels], false);
-      const copy = passes(backend).gather(xp, patches);
+      const ops = passes(backend);
+      const copy = ops.gather(xp, patches);
       for (let kh = 0; kh < kH; kh++)
         for (let kw = 0; kw < kW; kw++)
           for (let ci = 0; ci < Ci; ci++)
@@ -59,7 +60,7 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
               copy(((ci * B + b) * Hx + kh * dh) * Wx + kw * dw, (((kh * kW + kw) * Ci + ci) * B + b) * oH * oW, oH, oW, sh * Wx, sw);
       const rows = kH * kW * Ci;
       const { info: out } = output(backend, [kH, kW, Ci, Co], false);
-      if (passes(backend).product(patches, dy, out, rows, pixels, Co)) {
+      if (ops.product(patches, dy, out, rows, pixels, Co)) {
         k.free(...owned, xt, xp, patches);
         return out;
       }

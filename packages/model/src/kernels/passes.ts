@@ -421,16 +421,16 @@ function simdPasses(backend: WasmBackend, simd: SimdExports): Passes {
   };
 }
 
-const instances = new WeakMap<object, SimdExports>();
+const simdByBackend = new WeakMap<object, Passes>();
 
 /** The passes for `backend`: the SIMD module on the wasm backend (once compiled), else JS loops. */
 export function passes(backend: object): Passes {
   if (!compiled || !('dataIdMap' in backend) || !('wasm' in backend)) return jsPasses(backend);
-  const wasm = backend as unknown as WasmBackend;
-  let simd = instances.get(backend);
+  let simd = simdByBackend.get(backend);
   if (!simd) {
-    simd = instantiate(compiled, { env: { memory: wasm.wasm.asm.memory } }) as unknown as SimdExports;
-    instances.set(backend, simd);
+    const wasm = backend as unknown as WasmBackend;
+    simd = simdPasses(wasm, instantiate(compiled, { env: { memory: wasm.wasm.asm.memory } }) as unknown as SimdExports);
+    simdByBackend.set(backend, simd);
   }
-  return simdPasses(wasm, simd);
+  return simd;
 }
