@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchNormTrain, convBiasRelu } from '../src/forward.ts';
+import { kernelCaller } from '../src/kernels/call.ts';
+import { winogradConv2d, winogradFilterGrad, winogradOn } from '../src/kernels/winograd.ts';
 import { expectClose, on, setupBackends, values } from './backends.ts';
 
 const TOL = 1e-4;
@@ -33,6 +35,13 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput (conv2d gradients)', () =
     // Co % 16 = 0: the filter gradient's product runs in SIMD on wasm (640 pixels: 256-row blocks and a rest).
     { x: [2, 20, 16, 2], f: [3, 3, 2, 16], stride: 1, pad: 'same' },
     { x: [3, 7, 9, 5], f: [3, 3, 5, 32], stride: 2, pad: 'valid' },
+    // Winograd on wasm (3×3, stride 1, 'same', Ci % 4 = 0, Co % 16 = 0): 160 tiles = a full chunk of 96
+    // and a partial one, a chunk starting mid-image; odd H and W (crop and pad); Ci = 16, Co = 32 also
+    // takes the input gradient (a forward conv with Ci and Co swapped) through Winograd.
+    { x: [2, 20, 16, 4], f: [3, 3, 4, 16], stride: 1, pad: 'same' },
+    { x: [3, 7, 9, 8], f: [3, 3, 8, 32], stride: 1, pad: 'same' },
+    { x: [2, 10, 13, 16], f: [3, 3, 16, 32], stride: 1, pad: 'same' },
+    { x: [2, 10, 12, 16], f: [3, 3, 16, 32], stride: 1, pad: 'valid' }, // not 'same': XNNPACK
   ];
   for (const c of cases)
     it(`x ${c.x} filter ${c.f} stride ${c.stride} ${c.pad}`, async () => {
@@ -51,9 +60,76 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput (conv2d gradients)', () =
     });
 });
 
+describe('Winograd F(2×2, 3×3) on wasm, called directly (so a fallback cannot stand in for it)', () => {
+  const cases: Array<{ x: number[]; Co: number }> = [
+    { x: [2, 20, 16, 4], Co: 16 },
+    { x: [3, 7, 9, 8], Co: 32 },
+    { x: [1, 1, 1, 12], Co: 16 },
+  ];
+  for (const c of cases)
+    it(`x ${c.x}, Co ${c.Co}: conv (linear, bias + relu) and filter gradient against cpu`, async () => {
+      const f = [3, 3, c.x[3], c.Co] as [number, number, number, number];
+      const xv = values(tf.util.sizeFromShape(c.x), 28);
+      const fv = values(tf.util.sizeFromShape(f), 29);
+      const bv = values(c.Co, 30);
+      const dyv = values(c.x[0] * c.x[1] * c.x[2] * c.Co, 31);
+      const dyShape = [c.x[0], c.x[1], c.x[2], c.Co] as [number, number, number, number];
+      const expected = await on('cpu', () => {
+        const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
+        const filter = tf.tensor4d(fv, f);
+        return [
+          tf.conv2d(x, filter, 1, 'same'),
+          tf.relu(tf.add(tf.conv2d(x, filter, 1, 'same'), tf.tensor1d(bv))),
+          tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, a as tf.Tensor4D, 1, 'same'), tf.tensor4d(dyv, dyShape))))(filter),
+        ];
+      });
+      await tf.setBackend('wasm');
+      const backend = tf.backend();
+      const w = winogradOn(backend, c.x[3], c.Co);
+      expect(w, 'Winograd applies on wasm').not.toBeNull();
+      const k = kernelCaller(backend, 'wasm');
+      const actual = tf.tidy(() => {
+        const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
+        const filter = tf.tensor4d(fv, f);
+        const run = (info: tf.TensorInfo) => tf.engine().makeTensorFromTensorInfo(info);
+        return [
+          run(winogradConv2d(k, w!, x, filter, null, false)),
+          run(winogradConv2d(k, w!, x, filter, tf.tensor1d(bv), true)),
+          run(winogradFilterGrad(k, w!, x, tf.tensor4d(dyv, dyShape))),
+        ].map((t) => t.dataSync() as Float32Array);
+      });
+      actual.forEach((a, i) => expectClose(a, expected[i], TOL, `winograd output ${i}`));
+    });
+});
+
+describe('Conv2D and FusedConv2D forward (Winograd where it applies, else the backend\'s own)', () => {
+  const cases: Array<{ x: number[]; f: number[]; stride: number; pad: 'same' | 'valid'; activation: 'linear' | 'relu' | 'elu' }> = [
+    { x: [2, 20, 16, 4], f: [3, 3, 4, 16], stride: 1, pad: 'same', activation: 'relu' },
+    { x: [3, 7, 9, 8], f: [3, 3, 8, 32], stride: 1, pad: 'same', activation: 'linear' },
+    { x: [3, 7, 9, 8], f: [3, 3, 8, 32], stride: 1, pad: 'same', activation: 'elu' }, // fallback: activation
+    { x: [3, 8, 8, 8], f: [3, 3, 8, 32], stride: 2, pad: 'same', activation: 'relu' }, // fallback: stride
+    { x: [3, 8, 8, 6], f: [3, 3, 6, 32], stride: 1, pad: 'same', activation: 'relu' }, // fallback: Ci % 4
+  ];
+  for (const c of cases)
+    it(`x ${c.x} filter ${c.f} stride ${c.stride} ${c.pad} ${c.activation}`, async () => {
+      const xv = values(tf.util.sizeFromShape(c.x), 32);
+      const fv = values(tf.util.sizeFromShape(c.f), 33);
+      const bv = values(c.f[3], 34);
+      await compare('conv forward', () => {
+        const x = tf.tensor4d(xv, c.x as [number, number, number, number]);
+        const filter = tf.tensor4d(fv, c.f as [number, number, number, number]);
+        return [
+          tf.conv2d(x, filter, c.stride, c.pad),
+          tf.fused.conv2d({ x, filter, strides: c.stride, pad: c.pad, bias: tf.tensor1d(bv), activation: c.activation }),
+        ];
+      });
+    });
+});
+
 describe('convBiasRelu (FusedConv2D forward, SerReluBiasGrad backward)', () => {
   const cases: Array<{ x: number[]; f: number[]; stride: number; pad: 'same' | 'valid'; inputGrad: boolean }> = [
     { x: [2, 9, 8, 3], f: [3, 3, 3, 8], stride: 1, pad: 'same', inputGrad: true }, // SIMD ReLU mask on wasm
+    { x: [2, 9, 8, 16], f: [3, 3, 16, 16], stride: 1, pad: 'same', inputGrad: true }, // Winograd on wasm
     { x: [1, 7, 7, 1], f: [3, 3, 1, 5], stride: 2, pad: 'valid', inputGrad: true }, // JS mask (45 outputs)
     { x: [2, 9, 8, 1], f: [3, 3, 1, 16], stride: 1, pad: 'same', inputGrad: false }, // first layer: no dx
   ];

@@ -14,6 +14,7 @@ import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, typ
 import { kernelCaller } from './call.ts';
 import { output } from './heap.ts';
 import { passes } from './passes.ts';
+import { winogradFilterGrad, winogradOn } from './winograd.ts';
 
 export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
   return {
@@ -43,6 +44,12 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
       const { batchSize: B, inHeight: H, inWidth: W, inChannels: Ci, outChannels: Co, outHeight: oH, outWidth: oW } = info;
       const { filterHeight: kH, filterWidth: kW, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
       const { top, left } = info.padInfo;
+      const w = winogradOn(backend, Ci, Co);
+      if (w && kH === 3 && kW === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1 && top === 1 && left === 1 && oH === H && oW === W) {
+        const grad = winogradFilterGrad(k, w, x, dy);
+        k.free(...owned);
+        return grad;
+      }
       // Pad xᵀ to the rows/columns the forward conv reads (from −top/−left); any beyond are never read.
       const bottom = Math.max(0, (oH - 1) * sh + (kH - 1) * dh + 1 - top - H);
       const right = Math.max(0, (oW - 1) * sw + (kW - 1) * dw + 1 - left - W);

@@ -47,9 +47,10 @@ export type GatherFn = (srcAt: number, dstAt: number, count: number, len: number
 /*
  * sums: f32x4 partial sums over blocks of 64 rows (error ≲ 64 ulp), flushed into float64 totals, so
  * the totals over 262,144 rows (the first layer's batch share) stay exact to float64 rounding.
- * product: out = a·b for N % 16 = 0 and a huge K (the filter gradient: K = pixels), over
- * blocks of 256 rows of b that stay in cache, 12 f32x4 accumulators for 3 rows of a × 16 columns
- * (M % 3 = 0: always so for 3×3 filters, M = 9·Ci);
+ * product: out = a·b for N % 16 = 0, over blocks of 256 rows of b that stay in cache, 12 f32x4
+ * accumulators for 3 rows of a × 16 columns (M % 3 = 0 for the im2col filter gradient: M = 9·Ci);
+ * a is read through row and step strides, so the Winograd GEMMs (winograd.ts) also take aᵀ in place,
+ * and it can accumulate into out;
  * XNNPACK packs b (a fresh dy every step) first, ~80 ms for the first two layers' dy: with that,
  * this runs at 12–19 GFLOP/s against XNNPACK's 2–17 on the model's three filter gradients.
  * gather: one memory.copy per run when the step is one float. maxPool2x2Grad: the first-maximum
@@ -168,11 +169,10 @@ const WAT = `(module
         (local.set $dst (i32.add (local.get $dst) (local.get $rb)))
         (local.set $count (i32.sub (local.get $count) (i32.const 1)))
         (br $runs))))
-  (func (export "product") (param $a i32) (param $b i32) (param $out i32) (param $M i32) (param $K i32) (param $N i32)
-    (local $nb i32) (local $kb4 i32) (local $k0 i32) (local $kb i32) (local $m i32) (local $n i32) (local $o i32) (local $pa i32) (local $pb i32) (local $p i32)
+  (func (export "product") (param $a i32) (param $b i32) (param $out i32) (param $M i32) (param $K i32) (param $N i32) (param $aRow i32) (param $aStep i32) (param $acc i32)
+    (local $nb i32) (local $k0 i32) (local $kb i32) (local $m i32) (local $n i32) (local $o i32) (local $pa i32) (local $pb i32) (local $p i32)
     (local $v v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $a00 v128) (local $a01 v128) (local $a02 v128) (local $a03 v128) (local $a10 v128) (local $a11 v128) (local $a12 v128) (local $a13 v128) (local $a20 v128) (local $a21 v128) (local $a22 v128) (local $a23 v128)
     (local.set $nb (i32.shl (local.get $N) (i32.const 2)))
-    (local.set $kb4 (i32.shl (local.get $K) (i32.const 2)))
     (local.set $k0 (i32.const 0))
     (loop $blocks
       (local.set $kb (select (i32.const 256) (i32.sub (local.get $K) (local.get $k0)) (i32.gt_s (i32.sub (local.get $K) (local.get $k0)) (i32.const 256))))
@@ -181,16 +181,16 @@ const WAT = `(module
         (local.set $n (i32.const 0))
         (loop $cols
           (local.set $o (i32.add (local.get $out) (i32.add (i32.mul (local.get $m) (local.get $nb)) (local.get $n))))
-          (if (i32.eqz (local.get $k0))
+          (if (i32.eqz (i32.or (local.get $k0) (local.get $acc)))
             (then (local.set $a00 (v128.const i32x4 0 0 0 0)) (local.set $a01 (v128.const i32x4 0 0 0 0)) (local.set $a02 (v128.const i32x4 0 0 0 0)) (local.set $a03 (v128.const i32x4 0 0 0 0)) (local.set $a10 (v128.const i32x4 0 0 0 0)) (local.set $a11 (v128.const i32x4 0 0 0 0)) (local.set $a12 (v128.const i32x4 0 0 0 0)) (local.set $a13 (v128.const i32x4 0 0 0 0)) (local.set $a20 (v128.const i32x4 0 0 0 0)) (local.set $a21 (v128.const i32x4 0 0 0 0)) (local.set $a22 (v128.const i32x4 0 0 0 0)) (local.set $a23 (v128.const i32x4 0 0 0 0)))
             (else (local.set $a00 (v128.load offset=0 (local.get $o))) (local.set $a01 (v128.load offset=16 (local.get $o))) (local.set $a02 (v128.load offset=32 (local.get $o))) (local.set $a03 (v128.load offset=48 (local.get $o))) (local.set $a10 (v128.load offset=0 (i32.add (local.get $o) (local.get $nb)))) (local.set $a11 (v128.load offset=16 (i32.add (local.get $o) (local.get $nb)))) (local.set $a12 (v128.load offset=32 (i32.add (local.get $o) (local.get $nb)))) (local.set $a13 (v128.load offset=48 (i32.add (local.get $o) (local.get $nb)))) (local.set $a20 (v128.load offset=0 (i32.add (i32.add (local.get $o) (local.get $nb)) (local.get $nb)))) (local.set $a21 (v128.load offset=16 (i32.add (i32.add (local.get $o) (local.get $nb)) (local.get $nb)))) (local.set $a22 (v128.load offset=32 (i32.add (i32.add (local.get $o) (local.get $nb)) (local.get $nb)))) (local.set $a23 (v128.load offset=48 (i32.add (i32.add (local.get $o) (local.get $nb)) (local.get $nb))))))
-          (local.set $pa (i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $m) (local.get $K)) (local.get $k0)) (i32.const 2))))
+          (local.set $pa (i32.add (local.get $a) (i32.add (i32.mul (local.get $m) (local.get $aRow)) (i32.mul (local.get $k0) (local.get $aStep)))))
           (local.set $pb (i32.add (local.get $b) (i32.add (i32.mul (local.get $k0) (local.get $nb)) (local.get $n))))
           (local.set $p (local.get $kb))
           (loop $px
             (local.set $s0 (v128.load32_splat (local.get $pa)))
-            (local.set $s1 (v128.load32_splat (i32.add (local.get $pa) (local.get $kb4))))
-            (local.set $s2 (v128.load32_splat (i32.add (i32.add (local.get $pa) (local.get $kb4)) (local.get $kb4))))
+            (local.set $s1 (v128.load32_splat (i32.add (local.get $pa) (local.get $aRow))))
+            (local.set $s2 (v128.load32_splat (i32.add (i32.add (local.get $pa) (local.get $aRow)) (local.get $aRow))))
             (local.set $v (v128.load offset=0 (local.get $pb)))
             (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s0) (local.get $v))))
             (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s1) (local.get $v))))
@@ -207,7 +207,7 @@ const WAT = `(module
             (local.set $a03 (f32x4.add (local.get $a03) (f32x4.mul (local.get $s0) (local.get $v))))
             (local.set $a13 (f32x4.add (local.get $a13) (f32x4.mul (local.get $s1) (local.get $v))))
             (local.set $a23 (f32x4.add (local.get $a23) (f32x4.mul (local.get $s2) (local.get $v))))
-            (local.set $pa (i32.add (local.get $pa) (i32.const 4)))
+            (local.set $pa (i32.add (local.get $pa) (local.get $aStep)))
             (local.set $pb (i32.add (local.get $pb) (local.get $nb)))
             (local.set $p (i32.sub (local.get $p) (i32.const 1)))
             (br_if $px (local.get $p)))
@@ -275,21 +275,19 @@ interface SimdExports {
   gather(src: number, dst: number, count: number, len: number, srcStride: number, step: number): void;
   reluMask(dy: number, y: number, dz: number, bytes: number): void;
   maxPool2x2Grad(x: number, g: number, dx: number, B: number, H: number, W: number, C: number, oH: number, oW: number): void;
-  product(a: number, b: number, out: number, M: number, K: number, N: number): void;
+  /** out[M,N] (+ out when acc ≠ 0) = A·b[K,N] with A[m,k] at a + m·aRow + k·aStep (bytes). Rows go in
+   *  threes: when M % 3 ≠ 0 the last one or two extra rows of out are written and of A read. */
+  product(a: number, b: number, out: number, M: number, K: number, N: number, aRow: number, aStep: number, acc: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm used here (its emscripten module and tensor table). */
-interface WasmBackend {
+export interface WasmBackend {
   wasm: { asm: { memory: WasmMemory }; _malloc(bytes: number): number; _free(ptr: number): void };
   dataIdMap: { get(dataId: object): { memoryOffset: number } };
 }
 
-let compiled: WasmModule | null = null;
-
 /** Compile the SIMD module (once per thread); until then every backend gets the JS loops. */
-export async function compilePasses(): Promise<void> {
-  compiled ??= await compileWat('passes', WAT);
-}
+export const compilePasses = (): Promise<void> => simdModule.compile();
 
 const jsPasses = (backend: object): Passes => ({
   sums(u, v, m, C) {
@@ -359,7 +357,7 @@ const jsPasses = (backend: object): Passes => ({
 
 function simdPasses(backend: WasmBackend, simd: SimdExports): Passes {
   const js = jsPasses(backend);
-  const ptr = (info: TensorInfo) => backend.dataIdMap.get(info.dataId).memoryOffset;
+  const ptr = (info: TensorInfo) => heapOffset(backend, info);
   const rows = (info: TensorInfo, C: number) => info.shape.reduce((p, d) => p * d, 1) / C;
   /** Scratch on the backend's heap for the per-channel vectors (3·C floats) and sums' partials/totals. */
   const withScratch = <T>(C: number, vectors: Float32Array[], f: (at: number[], part: number, tot: number) => T): T => {
@@ -406,7 +404,7 @@ function simdPasses(backend: WasmBackend, simd: SimdExports): Passes {
     },
     product(a, b, out, M, K, N) {
       if (N % 16 !== 0 || M % 3 !== 0 || K === 0) return false;
-      simd.product(ptr(a), ptr(b), ptr(out), M, K, N);
+      simd.product(ptr(a), ptr(b), ptr(out), M, K, N, 4 * K, 4, 0);
       return true;
     },
     maxPool2x2Grad(x, dy, dx, p) {
@@ -421,16 +419,52 @@ function simdPasses(backend: WasmBackend, simd: SimdExports): Passes {
   };
 }
 
+/** A WebAssembly module instantiated once per wasm backend on the backend's own memory. */
+export interface HeapModule<T> {
+  compile(): Promise<void>;
+  /** The module's exports and the backend on a wasm backend once compiled, else null. */
+  on(backend: object): { exports: T; backend: WasmBackend } | null;
+}
+
+export function heapModule<T>(name: string, wat: string): HeapModule<T> {
+  let module: WasmModule | null = null;
+  const instances = new WeakMap<object, T>();
+  return {
+    async compile() {
+      module ??= await compileWat(name, wat);
+    },
+    on(backend) {
+      if (!module || !('dataIdMap' in backend) || !('wasm' in backend)) return null;
+      const wasm = backend as unknown as WasmBackend;
+      let exports = instances.get(backend);
+      if (!exports) {
+        exports = instantiate(module, { env: { memory: wasm.wasm.asm.memory } }) as T;
+        instances.set(backend, exports);
+      }
+      return { exports, backend: wasm };
+    },
+  };
+}
+
+/** Byte offset of a tensor's data on the wasm heap. */
+export const heapOffset = (backend: WasmBackend, info: TensorInfo): number => backend.dataIdMap.get(info.dataId).memoryOffset;
+
+const simdModule = heapModule<SimdExports>('passes', WAT);
 const simdByBackend = new WeakMap<object, Passes>();
+
+/** The SIMD product (see SimdExports) on a wasm backend, else null. */
+export function simdProduct(backend: object): SimdExports['product'] | null {
+  return simdModule.on(backend)?.exports.product ?? null;
+}
 
 /** The passes for `backend`: the SIMD module on the wasm backend (once compiled), else JS loops. */
 export function passes(backend: object): Passes {
-  if (!compiled || !('dataIdMap' in backend) || !('wasm' in backend)) return jsPasses(backend);
-  let simd = simdByBackend.get(backend);
-  if (!simd) {
-    const wasm = backend as unknown as WasmBackend;
-    simd = simdPasses(wasm, instantiate(compiled, { env: { memory: wasm.wasm.asm.memory } }) as unknown as SimdExports);
-    simdByBackend.set(backend, simd);
+  const simd = simdModule.on(backend);
+  if (!simd) return jsPasses(backend);
+  let p = simdByBackend.get(backend);
+  if (!p) {
+    p = simdPasses(simd.backend, simd.exports);
+    simdByBackend.set(backend, p);
   }
-  return simd;
+  return p;
 }

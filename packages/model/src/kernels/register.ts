@@ -5,6 +5,7 @@
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs';
 import { batchNormTrainConfig, batchNormTrainGradConfig } from './batch_norm_train.ts';
+import { conv2dConfig } from './conv2d.ts';
 import { conv2dBackpropFilterConfig } from './conv2d_backprop_filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d_backprop_input.ts';
 import { fusedBatchNormConfig } from './fused_batch_norm.ts';
@@ -25,6 +26,8 @@ function own(name: string, backendName: string): KernelFunc {
 /** The kernels this package installs on `backendName`, built over the backend's current ones. */
 export function fastKernels(backendName: string): KernelConfig[] {
   return [
+    conv2dConfig('Conv2D', backendName, own('Conv2D', backendName)),
+    conv2dConfig('FusedConv2D', backendName, own('FusedConv2D', backendName)),
     conv2dBackpropFilterConfig(backendName),
     conv2dBackpropInputConfig(backendName, own('Conv2DBackpropInput', backendName)),
     maxPoolGradConfig(backendName, own('MaxPoolGrad', backendName)),
