@@ -111,6 +111,29 @@ export const trainSchema = z
     denseDropout: z.number().min(0).max(1).default(0.5),
     /** Early stopping on validation loss; best weights are restored. 0 disables it. */
     patience: z.number().int().nonnegative().default(5),
+    /** Keras' ReduceLROnPlateau on validation loss: after `patience` epochs without a new lowest
+     *  validation loss the learning rate is multiplied by `factor`, not below `min`. 0 disables it. */
+    lrPlateau: z
+      .object({
+        factor: z.number().gt(0).lt(1).default(0.5),
+        patience: z.number().int().nonnegative().default(2),
+        min: z.number().nonnegative().default(1e-5),
+      })
+      .strict()
+      .prefault({}),
+    /** SpecAugment's masking (Park et al. 2019, §2) on every training tensor at every step:
+     *  `freqMasks` runs of 0…`freqWidth` mel bands and `timeMasks` runs of 0…`timeWidth` frames are set
+     *  to 0, the training mean after standardisation. Validation, test and precise BN see whole tensors.
+     *  0 masks disable it. */
+    specAugment: z
+      .object({
+        freqMasks: z.number().int().nonnegative().default(2),
+        freqWidth: z.number().int().nonnegative().default(16),
+        timeMasks: z.number().int().nonnegative().default(2),
+        timeWidth: z.number().int().nonnegative().default(16),
+      })
+      .strict()
+      .prefault({}),
     /** Train on the augmented variants of training recordings too. */
     useAugmented: z.boolean().default(true),
     /** Data-parallel gradient workers (wasm/cpu); 0 = one per core. */

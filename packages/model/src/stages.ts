@@ -30,7 +30,7 @@ export function formatEpoch(e: EpochRecord, epochs: number): string {
   const eta = `${Math.floor(e.etaSeconds / 60)}m${String(Math.round(e.etaSeconds % 60)).padStart(2, '0')}s`;
   return (
     `epoch ${e.epoch}/${epochs}  loss ${f(e.loss)}  acc ${f(e.accuracy, 3)}  val_loss ${f(e.valLoss)}  ` +
-    `val_acc ${f(e.valAccuracy, 3)}  ${e.samplesPerSec.toFixed(1)} samples/s  ${e.seconds.toFixed(0)}s  ETA ${eta}`
+    `val_acc ${f(e.valAccuracy, 3)}  lr ${e.learningRate.toPrecision(2)}  ${e.samplesPerSec.toFixed(1)} samples/s  ${e.seconds.toFixed(0)}s  ETA ${eta}`
   );
 }
 

@@ -8,6 +8,8 @@ import type { Backend } from '@ser/core';
 import { initBackend } from './backend.ts';
 import { forwardTraining } from './forward.ts';
 import { buildModel, type ModelParams } from './model.ts';
+import { Rng } from './rng.ts';
+import { specAugment, type SpecAugmentParams } from './spec-augment.ts';
 import { setFlatWeights } from './weights.ts';
 
 export interface Session {
@@ -21,6 +23,8 @@ export interface Session {
   x: SharedArrayBuffer;
   /** int32 [rows] class indices. */
   labels: SharedArrayBuffer;
+  /** Masking of training tensors (gradient steps only). */
+  specAugment: SpecAugmentParams;
 }
 
 export interface GradResult {
@@ -44,14 +48,21 @@ async function open(session: Session) {
   return current;
 }
 
-function batch(s: NonNullable<typeof current>, rows: Int32Array, inputShape: number[]): tf.Tensor4D {
+/** The rows as a batch tensor; with `masking`, SpecAugment-masked (inputShape [bands, frames, 1]). */
+function batch(s: NonNullable<typeof current>, rows: Int32Array, inputShape: number[], masking?: { params: SpecAugmentParams; rng: Rng }): tf.Tensor4D {
   const size = inputShape[0] * inputShape[1] * inputShape[2];
   const data = new Float32Array(rows.length * size);
   rows.forEach((r, i) => data.set(s.x.subarray(r * size, (r + 1) * size), i * size));
+  if (masking) specAugment(data, rows.length, inputShape[0], inputShape[1] * inputShape[2], masking.params, masking.rng);
   return tf.tensor4d(data, [rows.length, inputShape[0], inputShape[1], inputShape[2]]);
 }
 
-export async function gradients(session: Session, weights: Float32Array, rows: Int32Array, dropoutSeed: number): Promise<GradResult> {
+/** The masks' generator: its own stream, so dropout masks stay what they were with masking off. */
+const MASK_STREAM = 0x5ec0a06;
+
+/** `seed` drives this step's dropout and SpecAugment masks. */
+
+export async function gradients(session: Session, weights: Float32Array, rows: Int32Array, seed: number): Promise<GradResult> {
   const s = await open(session);
   setFlatWeights(s.model, weights);
   const vars = s.model.trainableWeights.map((w) => (w as unknown as { read(): tf.Variable }).read());
@@ -59,11 +70,11 @@ export async function gradients(session: Session, weights: Float32Array, rows: I
   // variableGrads runs the forward pass in its own tidy scope: what we read after it is kept there.
   const kept: tf.Tensor[] = [];
   const out = tf.tidy(() => {
-    const x = batch(s, rows, session.inputShape);
+    const x = batch(s, rows, session.inputShape, { params: session.specAugment, rng: new Rng(seed ^ MASK_STREAM) });
     const y = tf.tensor1d(labels, 'int32');
     const onehot = tf.oneHot(y, session.numClasses);
     const { value, grads } = tf.variableGrads(() => {
-      const f = forwardTraining(s.model, x, dropoutSeed);
+      const f = forwardTraining(s.model, x, seed);
       kept.push(tf.keep(tf.argMax(f.logits, 1)), ...f.stats.flatMap((b) => [b.mean, b.variance]));
       return tf.losses.softmaxCrossEntropy(onehot, f.logits, undefined, undefined, tf.Reduction.SUM) as tf.Scalar;
     }, vars);

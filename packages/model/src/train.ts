@@ -32,6 +32,8 @@ export interface EpochRecord {
   /** NaN without validation rows. */
   valLoss: number;
   valAccuracy: number;
+  /** The learning rate of the epoch's steps (see train.lrPlateau). */
+  learningRate: number;
   /** Training samples per second of the epoch's gradient steps (precise BN and validation excluded). */
   samplesPerSec: number;
   /** The epoch-end precise-BN pass (a forward pass over up to 512 training rows). */
@@ -60,6 +62,9 @@ export interface Checkpoint {
   bestEpoch: number;
   bestValLoss: number;
   wait: number;
+  /** The current learning rate and the epochs since the last new lowest validation loss or reduction. */
+  learningRate: number;
+  lrWait: number;
   adam: AdamState;
   rngState: number;
   epochs: EpochRecord[];
@@ -156,6 +161,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     inputShape,
     x: sharedCopy([train.x, val.x], (b) => new Float32Array(b)),
     labels: sharedCopy([train.labels, val.labels], (b) => new Int32Array(b)),
+    specAugment: params.specAugment,
   };
   const valRows = Int32Array.from(val.labels, (_, i) => nTrain + i);
 
@@ -166,6 +172,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     bestEpoch: 0,
     bestValLoss: Infinity,
     wait: 0,
+    learningRate: params.learningRate,
+    lrWait: 0,
     adam: adamState(layout.trainableSize),
     rngState: new Rng(params.seed ^ 0x5eed5eed).state,
     epochs: [],
@@ -195,7 +203,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
           correct += r.correct;
         }
         for (let i = 0; i < grad.length; i++) grad[i] /= rows.length;
-        adamUpdate(state.weights, runs, grad, state.adam, params.learningRate);
+        adamUpdate(state.weights, runs, grad, state.adam, state.learningRate);
         updateMovingStats(state.weights, slots, results, parts, state.adam.step);
         options.onBatch?.(start + rows.length, nTrain);
       }
@@ -212,6 +220,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         accuracy: correct / nTrain,
         valLoss,
         valAccuracy,
+        learningRate: state.learningRate,
         samplesPerSec: nTrain / ((stepsDone - started) / 1000),
         preciseBnSeconds,
         seconds,
@@ -224,7 +233,16 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         state.best = state.weights.slice();
         state.bestEpoch = epoch;
         state.wait = 0;
-      } else state.wait += 1;
+        state.lrWait = 0;
+      } else {
+        state.wait += 1;
+        state.lrWait += 1;
+        const { factor, patience, min } = params.lrPlateau;
+        if (patience > 0 && state.lrWait >= patience) {
+          state.learningRate = Math.max(min, state.learningRate * factor);
+          state.lrWait = 0;
+        }
+      }
       state.epoch = epoch;
       state.rngState = rng.state;
       options.onEpoch?.(record);

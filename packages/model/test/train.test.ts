@@ -75,6 +75,23 @@ describe('trainModel', () => {
     model.dispose();
   });
 
+  it('lrPlateau: the learning rate is multiplied by factor after patience epochs without a new lowest validation loss', async () => {
+    const lrPlateau = { factor: 0.5, patience: 1, min: 0.02 };
+    const { history } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams({ epochs: 12, learningRate: 0.05, lrPlateau }), inputShape });
+    // The rule replayed on the recorded validation losses (Keras ReduceLROnPlateau, cooldown 0).
+    let lr = 0.05;
+    let best = Infinity;
+    let wait = 0;
+    const expected = history.epochs.map((e) => {
+      const used = lr;
+      if (e.valLoss < best) [best, wait] = [e.valLoss, 0];
+      else if (++wait >= lrPlateau.patience) [lr, wait] = [Math.max(lrPlateau.min, lr * lrPlateau.factor), 0];
+      return used;
+    });
+    expect(history.epochs.map((e) => e.learningRate)).toEqual(expected);
+    expect(Math.min(...expected), 'at least one reduction, down to the floor').toBe(0.02);
+  });
+
   it('early stopping keeps the epoch of lowest validation loss', async () => {
     const { history } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams({ epochs: 12, patience: 1, learningRate: 0.05 }), inputShape });
     const losses = history.epochs.map((e) => e.valLoss);
