@@ -124,12 +124,13 @@ export const trainSchema = z
     /** SpecAugment's masking (Park et al. 2019, §2) on every training tensor at every step:
      *  `freqMasks` runs of 0…`freqWidth` mel bands and `timeMasks` runs of 0…`timeWidth` frames are set
      *  to 0, the training mean after standardisation. Validation, test and precise BN see whole tensors.
-     *  0 masks disable it. */
+     *  0 masks disable it. One mask of each kind (of up to 1/8 of 128 bands or frames) is milder than
+     *  Park et al.'s policies, which train for far more epochs than the 30 here. */
     specAugment: z
       .object({
-        freqMasks: z.number().int().nonnegative().default(2),
+        freqMasks: z.number().int().nonnegative().default(1),
         freqWidth: z.number().int().nonnegative().default(16),
-        timeMasks: z.number().int().nonnegative().default(2),
+        timeMasks: z.number().int().nonnegative().default(1),
         timeWidth: z.number().int().nonnegative().default(16),
       })
       .strict()

@@ -37,7 +37,7 @@ export function tinyParams(overrides: Partial<TrainParams> = {}): TrainParams {
     denseDropout: 0.1,
     patience: 0,
     workers: 2,
-    // SpecAugment scaled to the 16×16 tensors (the defaults mask up to 2·16 bands and frames of 128).
+    // SpecAugment scaled to the 16×16 tensors (the defaults mask up to 16 bands and 16 frames of 128).
     specAugment: { freqMasks: 1, freqWidth: 3, timeMasks: 1, timeWidth: 3 },
     ...overrides,
   });
