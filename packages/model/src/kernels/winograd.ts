@@ -12,12 +12,12 @@
  * Tiles go in chunks of TILES so that a chunk's V and M stay in the core's L2 cache between the
  * input transform, the products and the output transform. Input and output are padded to whole
  * tiles (x also by the conv's one-pixel border); only sizes that are not a multiple of m need a
- * crop or pad copy. The tile transforms are WebAssembly SIMD over 4 channels at a time (C % 4 = 0)
- * on the backend's heap, generated from the transform matrices; the filter transforms are JS.
+ * crop or pad copy. The transforms are WebAssembly SIMD over 4 channels (or filter entries) at a
+ * time (C % 4 = 0) on the backend's heap, generated from the transform matrices.
  */
 import type { TensorInfo } from '@tensorflow/tfjs';
 import type { KernelCaller } from './call.ts';
-import { floats, output } from './heap.ts';
+import { output } from './heap.ts';
 import { heapModule, heapOffset, simdProduct, type WasmBackend } from './passes.ts';
 
 /**
@@ -63,7 +63,7 @@ const get = (name: string) => `(local.get $${name})`;
 /** The v128 locals of transform2d: a column's inputs $d, the column pass's results $t. */
 const locals = [...range(alpha).map((c) => `(local $d${c} v128)`), ...range(planes).map((k) => `(local $t${k} v128)`)].join(' ');
 /** Address of plane k of a chunk array: $q (tile, channel group) + k·$stride. */
-const plane = (k: number, stride: string) => (k ? `(i32.add (local.get $q) (i32.mul (local.get $${stride}) (i32.const ${k})))` : '(local.get $q)');
+const plane = (k: number, stride: string, base = 'q') => (k ? `(i32.add (local.get $${base}) (i32.mul (local.get $${stride}) (i32.const ${k})))` : `(local.get $${base})`);
 /** Address of pixel (r, s) of the tile at $p: r rows of $row bytes, s pixels of $cb bytes, plus channel group $c. */
 const pixel = (r: number, s: number) => {
   let at = '(local.get $p)';
@@ -122,6 +122,21 @@ const channels = (body: string) => `
       (local.set $c (i32.add (local.get $c) (i32.const 16)))
       (br_if $ch (i32.lt_u (local.get $c) (local.get $cb))))`;
 
+/**
+ * A filter-side transform L·g·Lᵀ (G g Gᵀ: 3×3 → α×α; Gᵀ dU G: α×α → 3×3) as a WAT function over
+ * `bytes` of each plane, 4 (ci, co) pairs at a time: plane k of the input at $p + k·$in, of the
+ * output at $o + k·$out (k = row·width + column).
+ */
+const filterTransform = (name: string, L: number[][]) => `
+  (func (export "${name}") (param $p i32) (param $o i32) (param $bytes i32) (param $in i32) (param $out i32)
+    (local $c i32) (local $q i32) (local $r i32) ${locals}
+    (loop $ch
+      (local.set $r (i32.add (local.get $p) (local.get $c)))
+      (local.set $q (i32.add (local.get $o) (local.get $c)))
+      ${transform2d(L, (r, s) => `(v128.load ${plane(r * L[0].length + s, 'in', 'r')})`, (r, s, v) => `(v128.store ${plane(r * L.length + s, 'out')} ${v})`)}
+      (local.set $c (i32.add (local.get $c) (i32.const 16)))
+      (br_if $ch (i32.lt_u (local.get $c) (local.get $bytes)))))`;
+
 const WAT = `(module
   (import "env" "memory" (memory 1))
   ;; V[k][i] = (Bᵀ d B)[k] for the n tiles from ($tx, $ty) on; $p: top-left of the first tile in the
@@ -155,43 +170,21 @@ const WAT = `(module
     (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
     (loop $tiles${channels(transform2d(A, (r, s) => `(v128.load ${pixel(r, s)})`, (r, s, v) => `(v128.store ${plane(r * alpha + s, 'mk')} ${v})`))}${nextTile(
       `(i32.mul (local.get $row) (i32.const ${m - 1}))`,
-    )}))
+    )}))${filterTransform('filter', G)}${filterTransform('filterGrad', transpose(G))}
 )`;
 
 interface WinogradExports {
   input(p: number, o: number, n: number, tx: number, ty: number, tW: number, tH: number, C: number, row: number, vk: number): void;
   output(o: number, p: number, n: number, tx: number, tW: number, C: number, row: number, mk: number, bias: number, floor: number): void;
   outputGrad(p: number, o: number, n: number, tx: number, tW: number, C: number, row: number, mk: number): void;
+  filter(p: number, o: number, bytes: number, inStride: number, outStride: number): void;
+  filterGrad(p: number, o: number, bytes: number, inStride: number, outStride: number): void;
 }
 
 const winogradModule = heapModule<WinogradExports>('winograd', WAT);
 
 /** Compile the transforms (once per thread, with the passes, when the wasm backend starts). */
 export const compileWinograd = (): Promise<void> => winogradModule.compile();
-
-/**
- * out[P·k + e] for k = r·rows(L) + s of L·X_e·Lᵀ, where X_e (cols(L) × cols(L) planes, element e
- * of each) is read from `x` at plane stride `xPlane`: the filter transform U = G g Gᵀ and
- * the gradient's dg = Gᵀ dU G, on every (ci, co) pair e < P (JS: 36·Ci·Co values per call).
- */
-function transformPlanes(L: number[][], x: Float32Array, xPlane: number, out: Float32Array, P: number): void {
-  const [rows, cols] = [L.length, L[0].length];
-  const t = new Float64Array(rows * cols);
-  for (let e = 0; e < P; e++) {
-    for (let r = 0; r < rows; r++)
-      for (let s = 0; s < cols; s++) {
-        let sum = 0;
-        for (let c = 0; c < cols; c++) sum += L[r][c] * x[(c * cols + s) * xPlane + e];
-        t[r * cols + s] = sum;
-      }
-    for (let r = 0; r < rows; r++)
-      for (let s = 0; s < rows; s++) {
-        let sum = 0;
-        for (let c = 0; c < cols; c++) sum += L[s][c] * t[r * cols + c];
-        out[(r * rows + s) * P + e] = sum;
-      }
-  }
-}
 
 /** Tile geometry of a [B, H, W, ·] activation and the chunk loop over its tiles. */
 function tiling(B: number, H: number, W: number) {
@@ -248,10 +241,9 @@ export function winogradConv2d(k: KernelCaller, w: Winograd, x: TensorInfo, filt
   const y = output(w.wasm, [B, m * tH, m * tW, Co], false).info;
   const V = output(w.wasm, [planes * chunkRows * Ci + 4], false).info; // + 4: the product reads up to two rows on
   const M = output(w.wasm, [planes * chunkRows * Co], false).info;
-  // Views are taken after every allocation (the heap may grow).
-  transformPlanes(G, floats(w.wasm, filter), Ci * Co, floats(w.wasm, U), Ci * Co);
   const at = (info: TensorInfo) => heapOffset(w.wasm, info);
   const [cbi, cbo] = [4 * Ci, 4 * Co];
+  w.transforms.filter(at(filter), at(U), Ci * cbo, Ci * cbo, Ci * cbo);
   const [Wp, Hp] = [m * tW + 2, m * tH + 2];
   const [vk, mk, uk] = [chunkRows * cbi, chunkRows * cbo, Ci * cbo];
   chunks((b, ty, tx, n) => {
@@ -290,8 +282,8 @@ export function winogradFilterGrad(k: KernelCaller, w: Winograd, x: TensorInfo, 
     for (let kk = 0; kk < planes; kk++) w.product(at(V) + kk * vk, at(dM) + kk * mk, at(dU) + kk * uk, Ci, n, Co, 4, cbi, 1 - first);
     first = 0;
   });
-  // dg = Gᵀ dU G over the first Ci rows of each plane (planes of CiRows·Co floats, element e = ci·Co + co).
-  transformPlanes(transpose(G), floats(w.wasm, dU), CiRows * Co, floats(w.wasm, dW), Ci * Co);
+  // dg = Gᵀ dU G over the first Ci rows of each plane (planes of CiRows·Co floats).
+  w.transforms.filterGrad(at(dU), at(dW), Ci * cbo, uk, Ci * cbo);
   k.free(xp, dU, V, dM, ...(dyp === dy ? [] : [dyp]));
   return dW;
 }
