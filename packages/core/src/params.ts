@@ -124,13 +124,14 @@ export const trainSchema = z
     /** SpecAugment's masking (Park et al. 2019, §2) on every training tensor at every step:
      *  `freqMasks` runs of 0…`freqWidth` mel bands and `timeMasks` runs of 0…`timeWidth` frames are set
      *  to 0, the training mean after standardisation. Validation, test and precise BN see whole tensors.
-     *  0 masks disable it. One mask of each kind (of up to 1/8 of 128 bands or frames) is milder than
-     *  Park et al.'s policies, which train for far more epochs than the 30 here. */
+     *  Off by default (0 masks): on RAVDESS with the 30-epoch default, one mask of each kind of up to
+     *  16 bands/frames left the model under-trained (training loss 0.75 against 0.44 without; validation
+     *  loss 0.92 against 0.88); it is for longer runs. */
     specAugment: z
       .object({
-        freqMasks: z.number().int().nonnegative().default(1),
+        freqMasks: z.number().int().nonnegative().default(0),
         freqWidth: z.number().int().nonnegative().default(16),
-        timeMasks: z.number().int().nonnegative().default(1),
+        timeMasks: z.number().int().nonnegative().default(0),
         timeWidth: z.number().int().nonnegative().default(16),
       })
       .strict()
