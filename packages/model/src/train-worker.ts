@@ -61,7 +61,6 @@ function batch(s: NonNullable<typeof current>, rows: Int32Array, inputShape: num
 const MASK_STREAM = 0x5ec0a06;
 
 /** `seed` drives this step's dropout and SpecAugment masks. */
-
 export async function gradients(session: Session, weights: Float32Array, rows: Int32Array, seed: number): Promise<GradResult> {
   const s = await open(session);
   setFlatWeights(s.model, weights);

@@ -62,9 +62,8 @@ export interface Checkpoint {
   bestEpoch: number;
   bestValLoss: number;
   wait: number;
-  /** The current learning rate and the epochs since the last new lowest validation loss or reduction. */
+  /** The current learning rate (see train.lrPlateau). */
   learningRate: number;
-  lrWait: number;
   adam: AdamState;
   rngState: number;
   epochs: EpochRecord[];
@@ -173,7 +172,6 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     bestValLoss: Infinity,
     wait: 0,
     learningRate: params.learningRate,
-    lrWait: 0,
     adam: adamState(layout.trainableSize),
     rngState: new Rng(params.seed ^ 0x5eed5eed).state,
     epochs: [],
@@ -233,15 +231,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         state.best = state.weights.slice();
         state.bestEpoch = epoch;
         state.wait = 0;
-        state.lrWait = 0;
       } else {
         state.wait += 1;
-        state.lrWait += 1;
+        // Every `patience` epochs without a new best (Keras' counter restarts at each reduction).
         const { factor, patience, min } = params.lrPlateau;
-        if (patience > 0 && state.lrWait >= patience) {
-          state.learningRate = Math.max(min, state.learningRate * factor);
-          state.lrWait = 0;
-        }
+        if (patience > 0 && state.wait % patience === 0) state.learningRate = Math.max(min, state.learningRate * factor);
       }
       state.epoch = epoch;
       state.rngState = rng.state;
