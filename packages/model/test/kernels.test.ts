@@ -86,7 +86,7 @@ describe('Winograd F(4×4, 3×3) on wasm, called directly (so a fallback cannot 
       });
       await tf.setBackend('wasm');
       const backend = tf.backend();
-      const w = winogradOn(backend, c.x[3], c.Co);
+      const w = winogradOn(backend, tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number], f, 1, 1, 'same'));
       expect(w, 'Winograd applies on wasm').not.toBeNull();
       const k = kernelCaller(backend, 'wasm');
       const actual = tf.tidy(() => {

@@ -16,12 +16,10 @@ export function conv2dConfig(kernelName: 'Conv2D' | 'FusedConv2D', backendName: 
       const { inputs, backend, attrs } = args;
       const { x, filter, bias, preluActivationWeights } = inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
       const { strides, pad, dataFormat, dilations, dimRoundingMode, activation } = attrs as unknown as FusedConv2DAttrs & Conv2DAttrs;
-      const Co = filter.shape[3];
-      const w = winogradOn(backend, x.shape[3], Co);
       const act = activation ?? 'linear';
-      if (!w || dataFormat === 'NCHW' || (act !== 'linear' && act !== 'relu') || preluActivationWeights) return fallback(args);
-      if (bias && (bias.shape.length !== 1 || bias.shape[0] !== Co)) return fallback(args);
-      const info = backend_util.computeConv2DInfo(
+      if (dataFormat === 'NCHW' || (act !== 'linear' && act !== 'relu') || preluActivationWeights) return fallback(args);
+      if (bias && (bias.shape.length !== 1 || bias.shape[0] !== filter.shape[3])) return fallback(args);
+      const conv = backend_util.computeConv2DInfo(
         x.shape as [number, number, number, number],
         filter.shape as [number, number, number, number],
         strides,
@@ -31,18 +29,8 @@ export function conv2dConfig(kernelName: 'Conv2D' | 'FusedConv2D', backendName: 
         false,
         'channelsLast',
       );
-      const same3x3 =
-        info.filterHeight === 3 &&
-        info.filterWidth === 3 &&
-        info.strideHeight === 1 &&
-        info.strideWidth === 1 &&
-        info.dilationHeight === 1 &&
-        info.dilationWidth === 1 &&
-        info.padInfo.top === 1 &&
-        info.padInfo.left === 1 &&
-        info.outHeight === info.inHeight &&
-        info.outWidth === info.inWidth;
-      if (!same3x3) return fallback(args);
+      const w = winogradOn(backend, conv);
+      if (!w) return fallback(args);
       return winogradConv2d(kernelCaller(backend, backendName), w, x, filter, bias ?? null, act === 'relu');
     },
   };

@@ -44,8 +44,8 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
       const { batchSize: B, inHeight: H, inWidth: W, inChannels: Ci, outChannels: Co, outHeight: oH, outWidth: oW } = info;
       const { filterHeight: kH, filterWidth: kW, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
       const { top, left } = info.padInfo;
-      const w = winogradOn(backend, Ci, Co);
-      if (w && kH === 3 && kW === 3 && sh === 1 && sw === 1 && dh === 1 && dw === 1 && top === 1 && left === 1 && oH === H && oW === W) {
+      const w = winogradOn(backend, info);
+      if (w) {
         const grad = winogradFilterGrad(k, w, x, dy);
         k.free(...owned);
         return grad;

@@ -15,10 +15,10 @@
  * crop or pad copy. The transforms are WebAssembly SIMD over 4 channels (or filter entries) at a
  * time (C % 4 = 0) on the backend's heap, generated from the transform matrices.
  */
-import type { TensorInfo } from '@tensorflow/tfjs';
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs';
 import type { KernelCaller } from './call.ts';
 import { output } from './heap.ts';
-import { heapModule, heapOffset, simdProduct, type WasmBackend } from './passes.ts';
+import { heapModule, heapOffset, simdProduct } from './passes.ts';
 
 /**
  * F(4×4, 3×3) (interpolation points 0, ±1, ±2, ∞): 36 products per 16 outputs, 4× fewer multiplies
@@ -209,21 +209,61 @@ function tiling(B: number, H: number, W: number) {
 const chunkRows = Math.ceil(TILES / 3) * 3;
 
 /**
- * The wasm-heap pieces Winograd runs on, or null where it doesn't apply (not the wasm backend with
- * the modules compiled, or channel counts the SIMD code doesn't take: Ci % 4 ≠ 0, Co % 16 ≠ 0).
+ * The wasm-heap pieces Winograd runs on for the convolution `conv`, or null where it doesn't apply:
+ * not the wasm backend with the modules compiled, not 3×3 / stride 1 / undilated / 'same', or
+ * channel counts the SIMD code doesn't take (Ci % 4 ≠ 0, Co % 16 ≠ 0).
  */
-export function winogradOn(backend: object, Ci: number, Co: number) {
+export function winogradOn(backend: object, conv: backend_util.Conv2DInfo) {
   const module = winogradModule.on(backend);
   const product = simdProduct(backend);
-  if (!module || !product || Ci % 4 !== 0 || Co % 16 !== 0) return null;
+  const same3x3 =
+    conv.filterHeight === 3 &&
+    conv.filterWidth === 3 &&
+    conv.strideHeight === 1 &&
+    conv.strideWidth === 1 &&
+    conv.dilationHeight === 1 &&
+    conv.dilationWidth === 1 &&
+    conv.padInfo.top === 1 &&
+    conv.padInfo.left === 1 &&
+    conv.outHeight === conv.inHeight &&
+    conv.outWidth === conv.inWidth;
+  if (!module || !product || !same3x3 || conv.inChannels % 4 !== 0 || conv.outChannels % 16 !== 0) return null;
   return { wasm: module.backend, transforms: module.exports, product };
 }
 type Winograd = NonNullable<ReturnType<typeof winogradOn>>;
 
-/** x padded by the conv's one-pixel border and to whole tiles: [B, m·tH + 2, m·tW + 2, C]. */
-function padInput(k: KernelCaller, x: TensorInfo, tH: number, tW: number): TensorInfo {
-  const [, H, W] = x.shape;
-  return k.call('PadV2', { x }, { paddings: [[0, 0], [1, m * tH + 1 - H], [1, m * tW + 1 - W], [0, 0]], constantValue: 0 });
+/**
+ * What both directions share: x [B, H, W, Ci] padded by the conv's one-pixel border and to whole
+ * tiles, its tiles in chunks, and each chunk's input transform V (planes of chunkRows·Ci floats).
+ */
+function inputTiles(k: KernelCaller, w: Winograd, x: TensorInfo) {
+  const [B, H, W, Ci] = x.shape;
+  const { tH, tW, chunks } = tiling(B, H, W);
+  const [Hp, Wp] = [m * tH + 2, m * tW + 2];
+  const xp = k.call('PadV2', { x }, { paddings: [[0, 0], [1, Hp - 1 - H], [1, Wp - 1 - W], [0, 0]], constantValue: 0 });
+  const V = output(w.wasm, [planes * chunkRows * Ci + 4], false).info; // + 4: the product reads up to two rows on
+  const [at, cbi, vk] = [(info: TensorInfo) => heapOffset(w.wasm, info), 4 * Ci, chunkRows * 4 * Ci];
+  return {
+    tH,
+    tW,
+    /** Whether H and W are whole tiles (else tile-padded arrays need a crop or pad). */
+    whole: H % m === 0 && W % m === 0,
+    at,
+    V,
+    vk,
+    /**
+     * For each chunk, with V holding its transformed tiles: f(n tiles, first tile column, tile(base, C)),
+     * tile giving the first tile's address in a tile-padded [B, m·tH, m·tW, C] array at `base` and that
+     * array's row bytes.
+     */
+    chunks(f: (n: number, tx: number, tile: (base: number, C: number) => [at: number, row: number]) => void) {
+      chunks((b, ty, tx, n) => {
+        w.transforms.input(at(xp) + ((b * Hp + m * ty) * Wp + m * tx) * cbi, at(V), n, tx, ty, tW, tH, Ci, Wp * cbi, vk);
+        f(n, tx, (base, C) => [base + ((b * m * tH + m * ty) * m * tW + m * tx) * 4 * C, m * tW * 4 * C]);
+      });
+    },
+    free: () => k.free(xp, V),
+  };
 }
 
 /**
@@ -233,26 +273,22 @@ function padInput(k: KernelCaller, x: TensorInfo, tH: number, tW: number): Tenso
 export function winogradConv2d(k: KernelCaller, w: Winograd, x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, relu: boolean): TensorInfo {
   const [B, H, W, Ci] = x.shape;
   const Co = filter.shape[3];
-  const { tH, tW, chunks } = tiling(B, H, W);
-  const xp = padInput(k, x, tH, tW);
+  const tiles = inputTiles(k, w, x);
+  const { at, V, vk } = tiles;
   const U = output(w.wasm, [planes, Ci, Co], false).info;
   const zeroBias = bias ? null : output(w.wasm, [Co]).info;
-  const whole = H % m === 0 && W % m === 0;
-  const y = output(w.wasm, [B, m * tH, m * tW, Co], false).info;
-  const V = output(w.wasm, [planes * chunkRows * Ci + 4], false).info; // + 4: the product reads up to two rows on
+  const y = output(w.wasm, [B, m * tiles.tH, m * tiles.tW, Co], false).info;
   const M = output(w.wasm, [planes * chunkRows * Co], false).info;
-  const at = (info: TensorInfo) => heapOffset(w.wasm, info);
-  const [cbi, cbo] = [4 * Ci, 4 * Co];
-  w.transforms.filter(at(filter), at(U), Ci * cbo, Ci * cbo, Ci * cbo);
-  const [Wp, Hp] = [m * tW + 2, m * tH + 2];
-  const [vk, mk, uk] = [chunkRows * cbi, chunkRows * cbo, Ci * cbo];
-  chunks((b, ty, tx, n) => {
-    w.transforms.input(at(xp) + ((b * Hp + m * ty) * Wp + m * tx) * cbi, at(V), n, tx, ty, tW, tH, Ci, Wp * cbi, vk);
-    for (let kk = 0; kk < planes; kk++) w.product(at(V) + kk * vk, at(U) + kk * uk, at(M) + kk * mk, n, Ci, Co, cbi, 4, 0);
-    w.transforms.output(at(M), at(y) + ((b * m * tH + m * ty) * m * tW + m * tx) * cbo, n, tx, tW, Co, m * tW * cbo, mk, at(bias ?? zeroBias!), relu ? 0 : -Infinity);
+  const [mk, uk] = [chunkRows * 4 * Co, Ci * 4 * Co];
+  w.transforms.filter(at(filter), at(U), uk, uk, uk);
+  tiles.chunks((n, tx, tile) => {
+    for (let kk = 0; kk < planes; kk++) w.product(at(V) + kk * vk, at(U) + kk * uk, at(M) + kk * mk, n, Ci, Co, 4 * Ci, 4, 0);
+    const [yAt, row] = tile(at(y), Co);
+    w.transforms.output(at(M), yAt, n, tx, tiles.tW, Co, row, mk, at(bias ?? zeroBias!), relu ? 0 : -Infinity);
   });
-  k.free(xp, U, V, M, ...(zeroBias ? [zeroBias] : []));
-  if (whole) return y;
+  tiles.free();
+  k.free(U, M, ...(zeroBias ? [zeroBias] : []));
+  if (tiles.whole) return y;
   const out = k.call('Slice', { x: y }, { begin: [0, 0, 0, 0], size: [B, H, W, Co] });
   k.free(y);
   return out;
@@ -260,30 +296,27 @@ export function winogradConv2d(k: KernelCaller, w: Winograd, x: TensorInfo, filt
 
 /** The gradient of conv2d(x, filter [3, 3, Ci, Co], 'same', stride 1) w.r.t. the filter, given dy [B, H, W, Co]. */
 export function winogradFilterGrad(k: KernelCaller, w: Winograd, x: TensorInfo, dy: TensorInfo): TensorInfo {
-  const [B, H, W, Ci] = x.shape;
+  const [, H, W, Ci] = x.shape;
   const Co = dy.shape[3];
-  const { tH, tW, chunks } = tiling(B, H, W);
-  const xp = padInput(k, x, tH, tW);
-  const dyp = H % m === 0 && W % m === 0 ? dy : k.call('PadV2', { x: dy }, { paddings: [[0, 0], [0, m * tH - H], [0, m * tW - W], [0, 0]], constantValue: 0 });
+  const tiles = inputTiles(k, w, x);
+  const { at, V, vk } = tiles;
+  const dyp = tiles.whole ? dy : k.call('PadV2', { x: dy }, { paddings: [[0, 0], [0, m * tiles.tH - H], [0, m * tiles.tW - W], [0, 0]], constantValue: 0 });
   const CiRows = Math.ceil(Ci / 3) * 3;
   const dU = output(w.wasm, [planes, CiRows, Co], false).info;
-  const V = output(w.wasm, [planes * chunkRows * Ci + 4], false).info;
   const dM = output(w.wasm, [planes * chunkRows * Co], false).info;
   const dW = output(w.wasm, [3, 3, Ci, Co], false).info;
-  const at = (info: TensorInfo) => heapOffset(w.wasm, info);
-  const [cbi, cbo] = [4 * Ci, 4 * Co];
-  const [Wp, Hp] = [m * tW + 2, m * tH + 2];
-  const [vk, mk, uk] = [chunkRows * cbi, chunkRows * cbo, CiRows * cbo];
+  const [mk, uk] = [chunkRows * 4 * Co, CiRows * 4 * Co];
   let first = 1;
-  chunks((b, ty, tx, n) => {
-    w.transforms.input(at(xp) + ((b * Hp + m * ty) * Wp + m * tx) * cbi, at(V), n, tx, ty, tW, tH, Ci, Wp * cbi, vk);
-    w.transforms.outputGrad(at(dyp) + ((b * m * tH + m * ty) * m * tW + m * tx) * cbo, at(dM), n, tx, tW, Co, m * tW * cbo, mk);
+  tiles.chunks((n, tx, tile) => {
+    const [dyAt, row] = tile(at(dyp), Co);
+    w.transforms.outputGrad(dyAt, at(dM), n, tx, tiles.tW, Co, row, mk);
     // dU[k] (+)= V[k]ᵀ · dM[k]: Vᵀ read in place (row stride one float, step one tile row).
-    for (let kk = 0; kk < planes; kk++) w.product(at(V) + kk * vk, at(dM) + kk * mk, at(dU) + kk * uk, Ci, n, Co, 4, cbi, 1 - first);
+    for (let kk = 0; kk < planes; kk++) w.product(at(V) + kk * vk, at(dM) + kk * mk, at(dU) + kk * uk, Ci, n, Co, 4, 4 * Ci, 1 - first);
     first = 0;
   });
   // dg = Gᵀ dU G over the first Ci rows of each plane (planes of CiRows·Co floats).
-  w.transforms.filterGrad(at(dU), at(dW), Ci * cbo, uk, Ci * cbo);
-  k.free(xp, dU, V, dM, ...(dyp === dy ? [] : [dyp]));
+  w.transforms.filterGrad(at(dU), at(dW), Ci * 4 * Co, uk, Ci * 4 * Co);
+  tiles.free();
+  k.free(dU, dM, ...(dyp === dy ? [] : [dyp]));
   return dW;
 }
