@@ -1,7 +1,7 @@
 /** A worker module bundled with the message loop of worker-entry.ts into one runnable script (see bundle.js). */
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundle } from './bundle.js';
+import { bundle } from '@ser/build/bundle';
 
 const ENTRY = fileURLToPath(new URL('./worker-entry.ts', import.meta.url));
 
