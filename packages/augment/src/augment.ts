@@ -3,7 +3,8 @@
  * its samples) comes from rngFor(seed, source id, kind, n), so results do not depend on which
  * worker renders which clip, nor in what order.
  */
-import type { AugmentParams, MelParams } from '@ser/core';
+import type { MelParams } from '@ser/features/params';
+import type { AugmentParams } from './params.ts';
 import { clipTensor } from '@ser/features';
 import { addNoise } from './noise.ts';
 import { pitchShift } from './pitch.ts';

@@ -1,5 +1,7 @@
 /** Rendering many clips' variants on a worker pool (src/worker.ts), results in input order. */
-import type { AugmentParams, MelParams, RaggedBatch, WorkerPool } from '@ser/core';
+import type { RaggedBatch, WorkerPool } from '@ser/core';
+import type { MelParams } from '@ser/features/params';
+import type { AugmentParams } from './params.ts';
 import type { augmentClip } from './augment.ts';
 
 export type ClipResult = ReturnType<typeof augmentClip>;

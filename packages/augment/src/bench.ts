@@ -7,7 +7,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { augmentSchema, melSchema, toRagged, trimSchema, withPool } from '@ser/core';
+import { toRagged, withPool } from '@ser/core';
+import { melParams, trimParams } from '@ser/features/params';
+import { augmentParams } from './params.ts';
 import { clipTensor, loadTrimmed } from '@ser/features';
 import { AUGMENT_KINDS, augmentClip, renderVariant } from './augment.ts';
 import { augmentAll } from './batch.ts';
@@ -40,9 +42,9 @@ function msPerClip(clips: Float32Array[], f: (y: Float32Array, i: number) => voi
 }
 
 export async function benchAugment({ dir, limit = 120, workers = 2 }: { dir: string; limit?: number; workers?: number }): Promise<object> {
-  const trim = trimSchema.parse({});
-  const mel = melSchema.parse({});
-  const params = augmentSchema.parse({});
+  const trim = trimParams.parse({});
+  const mel = melParams.parse({});
+  const params = augmentParams.parse({});
   const sr = trim.sampleRate;
   const files = wavFiles(dir, limit);
   const clips = files.map((f) => loadTrimmed(readFileSync(join(dir, f)), f, trim).audio);

@@ -5,5 +5,5 @@ export { phaseVocoder, timeStretch, roundHalfEven, vocoderAnalysis, type TimeStr
 export { pitchShift, type PitchShiftOptions } from './pitch.ts';
 export { AUGMENT_KINDS, augmentClip, renderVariant, variantId, variantsOf, type AugmentKind } from './augment.ts';
 export { augmentAll, type ClipResult } from './batch.ts';
-export { apportion, stratifiedSplit, SPLITS, type SplitName, type SplitRecord, type SplitResult } from './split.ts';
 export { benchAugment } from './bench.ts';
+export { augmentParams, type AugmentParams } from './params.ts';

@@ -3,3 +3,4 @@
  * path), named `name` and placed beside the package of the file `near`; built when missing or stale.
  */
 export function bundle(name: string, code: string, near: string): Promise<string>;
+export const WORKSPACE_SCOPE: string;

@@ -16,7 +16,8 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
-const WORKSPACE_SCOPE = '@ser/';
+/** Packages of this scope are workspace sources, bundled; all others stay imports. */
+export const WORKSPACE_SCOPE = '@ser/';
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,13 +1,13 @@
 /** `ser eda`: the angry-vs-sad log-Mel figure of the original notebook, from the mel stage's output. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CLASSES_METADATA, OUTPUTS, readNumbers, readStageOutput, readStrings, readTensor, tableFromBytes } from '@ser/core';
+import { readClasses, readNumbers, readStageOutput, readStrings, readTensor, tableFromBytes } from '@ser/core';
 import { melComparisonSpec, renderFigure } from '@ser/eval';
 
 export async function writeEda(root: string, out: string, classA: string, classB: string): Promise<void> {
-  const recordings = tableFromBytes((await readStageOutput(root, 'ingest', OUTPUTS.ingest.recordings, 'ser eda')).bytes);
-  const tensors = tableFromBytes((await readStageOutput(root, 'mel', OUTPUTS.mel.tensors, 'ser eda')).bytes);
-  const classes = JSON.parse(recordings.schema.metadata.get(CLASSES_METADATA)!) as string[];
+  const recordings = tableFromBytes((await readStageOutput(root, 'ingest', 'recordings', 'ser eda')).bytes);
+  const tensors = tableFromBytes((await readStageOutput(root, 'mel', 'tensors', 'ser eda')).bytes);
+  const classes = readClasses(recordings, 'ingest/recordings');
   const labels = readNumbers(recordings, 'label_index');
   const labelOf = new Map(readStrings(recordings, 'id').map((id, i) => [id, labels[i]]));
   const ids = readStrings(tensors, 'id');

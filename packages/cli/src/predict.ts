@@ -5,9 +5,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Backend, MelParams, TrimParams } from '@ser/core';
-import { extractFeatures } from '@ser/features';
+import { extractFeatures, melParams, trimParams } from '@ser/features';
 import { initBackend, loadTrainedModel, predictProbabilities } from '@ser/model';
+import { evalParams } from '@ser/eval/params';
+import type { Backend } from '@ser/model/params';
 import { findRun, listRuns, runDir } from './runs.ts';
 
 export interface Prediction {
@@ -31,9 +32,9 @@ function readClip(file: string): Uint8Array {
 export async function predict(root: string, files: string[], { run, backend }: { run?: string; backend?: Backend }): Promise<{ runId: string; backend: string; predictions: Prediction[] }> {
   const record = run ? findRun(root, run) : listRuns(root).at(-1);
   if (!record) throw new Error('no recorded runs yet: train one with `npx ser run`');
-  const trim = record.params.trim as TrimParams;
-  const mel = record.params.mel as MelParams;
-  const used = await initBackend(backend ?? ((record.params.eval as { backend: Backend }).backend));
+  const trim = trimParams.parse(record.params.trim);
+  const mel = melParams.parse(record.params.mel);
+  const used = await initBackend(backend ?? evalParams.parse(record.params.eval ?? {}).backend);
   const { model, standardization, classes } = await loadTrainedModel(join(runDir(root, record.id), 'train'));
 
   const predictions: Prediction[] = files.map((file) => ({ file }));

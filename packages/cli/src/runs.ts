@@ -7,21 +7,18 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from '
 import { join } from 'node:path';
 import { expWhy } from '@ser/eval';
 import {
-  STAGE_NAMES,
   executionsLog,
   hashJson,
-  overridesFromEnv,
   requireManifest,
   runsDir,
   stageDir,
   writeFileAtomic,
   type RunRecord,
   type StageManifest,
-  type StageName,
 } from '@ser/core';
 
 interface Execution {
-  stage: StageName;
+  stage: string;
   at: string;
   reasons: string[];
   outputsHash: string;
@@ -67,34 +64,37 @@ function executionsSince(root: string, since: string | null): Execution[] {
     .filter((e) => !since || e.at > since);
 }
 
-/** Record the current outputs as a run; an unchanged pipeline does not make a second identical record. */
-export async function recordRun(root: string, overrides = overridesFromEnv(), log = (m: string) => console.log(m)): Promise<RunRecord> {
-  const manifests = Object.fromEntries(STAGE_NAMES.map((s) => [s, requireManifest(root, s, 'ser record')])) as Record<StageName, StageManifest>;
+/**
+ * Record the current outputs of `stages` (the pipeline's, in run order) as a run; an unchanged
+ * pipeline does not make a second identical record.
+ */
+export async function recordRun(root: string, stages: string[], overrides: Record<string, unknown>, log = (m: string) => console.log(m)): Promise<RunRecord> {
+  const manifests: Record<string, StageManifest> = Object.fromEntries(stages.map((s) => [s, requireManifest(root, s, 'ser record')]));
   const previous = listRuns(root).at(-1) ?? null;
   const executed = executionsSince(root, previous?.createdAt ?? null);
-  const stages = Object.fromEntries(
-    STAGE_NAMES.map((s) => {
+  const ran = Object.fromEntries(
+    stages.map((s) => {
       const exec = executed.filter((e) => e.stage === s && e.outputsHash === manifests[s].outputsHash).at(-1);
       return [s, { outputsHash: manifests[s].outputsHash, ran: Boolean(exec), reasons: exec?.reasons ?? [], wallMs: exec?.wallMs ?? 0 }];
     }),
   );
-  const metricsOut = manifests.eval.outputs.metrics;
+  const metricsOut = manifests.eval?.outputs.metrics;
   const metricsFile = metricsOut ? join(stageDir(root, 'eval'), metricsOut.file) : null;
   const content = {
-    params: Object.fromEntries(STAGE_NAMES.map((s) => [s, manifests[s].params])),
+    params: Object.fromEntries(stages.map((s) => [s, manifests[s].params])),
     overrides,
-    outputs: Object.fromEntries(STAGE_NAMES.map((s) => [s, manifests[s].outputsHash])),
+    outputs: Object.fromEntries(stages.map((s) => [s, manifests[s].outputsHash])),
   };
   const createdAt = new Date().toISOString();
   const record: RunRecord = {
     id: `${createdAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${hashJson(content).slice(0, 6)}`,
     createdAt,
     gitCommit: gitCommit(root),
-    backend: (manifests.train.summary.backend as string | undefined) ?? null,
+    backend: (manifests.train?.summary.backend as string | undefined) ?? null,
     params: content.params,
     overrides,
-    dataset: { path: String(manifests.ingest.summary.datasetPath), hash: manifests.ingest.inputs.dataset ?? null },
-    stages,
+    dataset: { path: String(manifests.ingest?.summary.datasetPath), hash: stages.map((s) => manifests[s].inputs.dataset).find(Boolean) ?? null },
+    stages: ran,
     metrics: metricsFile && existsSync(metricsFile) ? (JSON.parse(readFileSync(metricsFile, 'utf8')) as Record<string, unknown>) : null,
   };
   log(expWhy(record));
@@ -110,7 +110,7 @@ export async function recordRun(root: string, overrides = overridesFromEnv(), lo
   // The run's model and report are kept beside its record (small), so `ser predict --run` and
   // old reports work after later runs replaced data/train and data/eval. The record is written last.
   const dir = runDir(root, record.id);
-  for (const stage of ['train', 'eval'] as const) {
+  for (const stage of ['train', 'eval'].filter((s) => s in manifests)) {
     mkdirSync(join(dir, stage), { recursive: true });
     for (const out of Object.values(manifests[stage].outputs)) copyFileSync(join(stageDir(root, stage), out.file), join(dir, stage, out.file));
   }

@@ -157,3 +157,13 @@ export function readStrings(table: Table, name: string): string[] {
 export function readNumbers(table: Table, name: string): number[] {
   return Array.from(requireColumn(table, name).vector as Iterable<number>, Number);
 }
+
+/** Schema metadata key holding the JSON list of class names (label_index → name) of a labelled table. */
+export const CLASSES_METADATA = 'ser:classes';
+
+/** The class names a labelled table carries in its schema metadata; `where` names the table in the error. */
+export function readClasses(table: Table, where: string): string[] {
+  const raw = table.schema.metadata.get(CLASSES_METADATA);
+  if (!raw) throw new Error(`${where}: no '${CLASSES_METADATA}' schema metadata (rerun the stage that wrote it)`);
+  return JSON.parse(raw) as string[];
+}

@@ -1,6 +1,6 @@
 /** Content hashes: artifacts are named by them, and manifests and cache keys are made of them. */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export function sha256(bytes: Uint8Array | string): string {
@@ -38,13 +38,6 @@ export function listFiles(dir: string, base = dir): string[] {
   };
   walk(dir);
   return out;
-}
-
-/** sha256 over the paths and contents of the given files (relative to `root`). */
-export function hashFiles(root: string, files: string[]): string {
-  const hash = createHash('sha256');
-  for (const f of [...files].sort()) hash.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
-  return hash.digest('hex');
 }
 
 /** Cheap fingerprint of a folder or file: paths, sizes and modification times (as DVC does before rehashing). */

@@ -1,13 +1,12 @@
 /** Stage manifests: reading them, checking a stage's outputs against them, and saying why a stage runs. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson, hashFiles, hashJson, listFiles, sha256File } from './hash.ts';
-import { manifestPath, packageClosure, packageDir, stageDir, stagePackage } from './layout.ts';
-import type { StageName } from './params.ts';
+import { hashJson, sha256File } from './hash.ts';
+import { manifestPath, stageDir } from './layout.ts';
 import type { OutputRecord, StageManifest } from './stage.ts';
 import { readVerified } from './store.ts';
 
-export function readManifest(root: string, stage: StageName): StageManifest | null {
+export function readManifest(root: string, stage: string): StageManifest | null {
   const path = manifestPath(root, stage);
   if (!existsSync(path)) return null;
   try {
@@ -18,14 +17,14 @@ export function readManifest(root: string, stage: StageName): StageManifest | nu
 }
 
 /** The manifest of an upstream stage, which must have completed. */
-export function requireManifest(root: string, stage: StageName, wantedBy: string): StageManifest {
+export function requireManifest(root: string, stage: string, wantedBy: string): StageManifest {
   const m = readManifest(root, stage);
   if (!m) throw new Error(`'${wantedBy}' needs the outputs of '${stage}', which has not run (no ${manifestPath(root, stage)}); run \`npx nx run pipeline:${stage}\``);
   return m;
 }
 
 /** One output of a completed stage, read and verified against its manifest hash. */
-export async function readStageOutput(root: string, stage: StageName, output: string, wantedBy: string): Promise<{ path: string; bytes: Uint8Array }> {
+export async function readStageOutput(root: string, stage: string, output: string, wantedBy: string): Promise<{ path: string; bytes: Uint8Array }> {
   const m = requireManifest(root, stage, wantedBy);
   const out = m.outputs[output];
   if (!out) throw new Error(`stage '${stage}' has no output '${output}' (it has: ${Object.keys(m.outputs).join(', ')})`);
@@ -37,7 +36,7 @@ export const outputsHashOf = (outputs: Record<string, OutputRecord>) =>
   hashJson(Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.sha256])));
 
 /** null when every output listed in the manifest exists with its recorded hash; else what is wrong. */
-export async function checkOutputs(root: string, stage: StageName): Promise<string | null> {
+export async function checkOutputs(root: string, stage: string): Promise<string | null> {
   let m: StageManifest | null;
   try {
     m = readManifest(root, stage);
@@ -54,48 +53,10 @@ export async function checkOutputs(root: string, stage: StageName): Promise<stri
   return null;
 }
 
-/** Source files whose change changes a stage's results: its package and the workspace packages it uses. */
-export function codeFiles(root: string, stage: StageName): string[] {
-  return packageClosure(root, stagePackage(stage)).flatMap((name) => {
-    const dir = packageDir(name);
-    return ['package.json', ...listFiles(join(root, dir, 'src'), join(root, dir))].map((f) => join(dir, f));
-  });
-}
-
-export const codeHash = (root: string, stage: StageName) => hashFiles(root, codeFiles(root, stage));
-
 /** Flatten nested params to 'a.b.c' → value, for diffs and tables. */
 export function flatten(value: unknown, prefix = ''): Record<string, unknown> {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     return Object.assign({}, ...Object.entries(value).map(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k)));
   }
   return { [prefix]: value };
-}
-
-/** The reason given when nothing changed (the stage was run by hand). */
-export const FORCED = 'forced (nothing changed)';
-
-const show = (v: unknown) => (v === undefined ? '(none)' : canonicalJson(v));
-
-/** Why a stage runs now, compared with its previous manifest (DVC's `status`, in words). */
-export function explainRun(
-  stage: StageName,
-  previous: StageManifest | null,
-  next: { params: unknown; inputs: Record<string, string>; codeHash: string },
-  outputProblem: string | null,
-): string[] {
-  if (!previous) return ['no previous run'];
-  const reasons: string[] = [];
-  const before = flatten(previous.params);
-  const after = flatten(next.params);
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (show(before[key]) !== show(after[key])) reasons.push(`param ${stage}.${key}: ${show(before[key])} → ${show(after[key])}`);
-  }
-  for (const key of new Set([...Object.keys(previous.inputs), ...Object.keys(next.inputs)])) {
-    if (previous.inputs[key] !== next.inputs[key])
-      reasons.push(key === 'dataset' ? 'dataset changed' : `upstream '${key}' output changed`);
-  }
-  if (previous.codeHash !== next.codeHash) reasons.push('code changed');
-  if (outputProblem) reasons.push(`outputs invalid: ${outputProblem}`);
-  return reasons.length ? reasons : [FORCED];
 }

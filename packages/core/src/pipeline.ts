@@ -1,23 +1,31 @@
 /**
- * Loading `pipeline.yaml`: parse, apply `--set stage.key=value` overrides, validate against the
- * schema in params.ts. Any error names the key and its line, and nothing runs.
+ * Loading `pipeline.yaml`: parse, apply `--set stage.key=value` overrides, validate the dataset
+ * block and each stage's params against the schema its stage package declares (registry.ts), and
+ * order the stages by their deps. Any error names the key and its line, and nothing runs.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LineCounter, parseDocument, parse as parseYaml, type Node } from 'yaml';
 import { z } from 'zod';
-import { STAGE_NAMES, datasetSchema, stageParamSchemas, type DatasetParams, type StageName } from './params.ts';
+import { datasetSchema, type DatasetParams } from './dataset.ts';
+import { PIPELINE_FILE } from './layout.ts';
+import type { StageRegistry } from './registry.ts';
 
 export interface StageDeclaration {
-  deps: StageName[];
+  deps: string[];
   params: Record<string, unknown>;
 }
 
 export interface Pipeline {
   dataset: DatasetParams;
-  stages: Record<StageName, StageDeclaration>;
+  /** In run order: every stage after the stages it depends on (ties keep the file's order). */
+  stages: Record<string, StageDeclaration>;
   /** Overrides, keyed 'stage.key.sub' (or 'dataset.key'), with parsed values. */
   overrides: Record<string, unknown>;
 }
+
+/** The params schema of each stage named in the file. */
+export type ParamSchemas = Record<string, z.ZodType>;
 
 export class PipelineError extends Error {
   constructor(
@@ -39,15 +47,12 @@ const fileSchema = z
   })
   .strict();
 
-/** Parse `stage.key.sub=value`; the value is read as YAML (numbers, booleans, lists work). */
+/** Parse `stage.key.sub=value`; the value is read as YAML (numbers, booleans, lists work). Its stage is checked on load. */
 export function parseOverride(text: string): [string, unknown] {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new Error(`override '${text}' must look like stage.key=value`);
   const key = text.slice(0, eq).trim();
-  const [head] = key.split('.');
-  if (head !== 'dataset' && !(STAGE_NAMES as readonly string[]).includes(head))
-    throw new Error(`override '${text}': '${head}' is not a stage (${STAGE_NAMES.join(', ')}) or 'dataset'`);
-  if (!key.includes('.')) throw new Error(`override '${text}' must name a key inside '${head}'`);
+  if (!key.includes('.')) throw new Error(`override '${text}' must name a key inside '${key}'`);
   return [key, parseYaml(text.slice(eq + 1))];
 }
 
@@ -84,10 +89,24 @@ function overrideKeyOf(path: (string | number)[]): string {
   return (path[0] === 'stages' ? [path[1], ...path.slice(3)] : path).join('.');
 }
 
-/** Validate a parsed pipeline object (`raw`); `doc` and `counter` give line numbers. */
+/** Stage names in run order: each after its deps (ties keep `names`' order). `cycle` lists the stages a cycle holds back. */
+function runOrder(names: string[], deps: Record<string, string[]>): { order: string[]; cycle: string[] | null } {
+  const order: string[] = [];
+  const placed = new Set<string>();
+  while (order.length < names.length) {
+    const next = names.find((n) => !placed.has(n) && deps[n].every((d) => placed.has(d)));
+    if (!next) return { order, cycle: names.filter((n) => !placed.has(n)) };
+    order.push(next);
+    placed.add(next);
+  }
+  return { order, cycle: null };
+}
+
+/** Validate a parsed pipeline object (`raw`) against the stages' param schemas; `doc` and `counter` give line numbers. */
 export function validatePipeline(
   raw: unknown,
   file: string,
+  schemas: ParamSchemas,
   overrides: Record<string, unknown> = {},
   doc?: ReturnType<typeof parseDocument>,
   counter?: LineCounter,
@@ -106,25 +125,25 @@ export function validatePipeline(
     report(top.error.issues, []);
     throw new PipelineError(file, problems);
   }
-  const data = structuredClone(top.data) as { dataset?: Record<string, unknown>; stages: Record<string, unknown> };
+  const data = structuredClone(top.data) as { dataset?: Record<string, unknown>; stages: Record<string, Record<string, unknown> | null> };
 
   // Overrides are applied to the raw values so they are validated like the file itself.
   for (const [key, value] of Object.entries(overrides)) {
     const [head, ...rest] = key.split('.');
-    if (head === 'dataset') setPath((data.dataset ??= {}) as Record<string, unknown>, rest, value);
-    else {
-      const decl = (data.stages[head] ??= {}) as Record<string, unknown>;
-      setPath((decl.params ??= {}) as Record<string, unknown>, rest, value);
-    }
+    if (head === 'dataset') setPath((data.dataset ??= {}), rest, value);
+    else if (!(head in data.stages))
+      problems.push(`override '${key}': '${head}' is not a stage of ${PIPELINE_FILE} (${Object.keys(data.stages).join(', ')}) or 'dataset'`);
+    else setPath(((data.stages[head] ??= {}).params ??= {}) as Record<string, unknown>, rest, value);
   }
 
   const dataset = datasetSchema.safeParse(data.dataset ?? {});
   if (!dataset.success) report(dataset.error.issues, ['dataset']);
 
-  const stages = {} as Record<StageName, StageDeclaration>;
+  const declared: Record<string, StageDeclaration> = {};
   for (const [name, declRaw] of Object.entries(data.stages)) {
-    if (!(STAGE_NAMES as readonly string[]).includes(name)) {
-      problems.push(`unknown stage 'stages.${name}' (stages are ${STAGE_NAMES.join(', ')})${at(['stages', name])}`);
+    const schema = schemas[name];
+    if (!schema) {
+      problems.push(`unknown stage 'stages.${name}'${at(['stages', name])}: no workspace package provides it (registered stages: ${Object.keys(schemas).join(', ')})`);
       continue;
     }
     const decl = stageDeclarationSchema.safeParse(declRaw ?? {});
@@ -132,23 +151,22 @@ export function validatePipeline(
       report(decl.error.issues, ['stages', name]);
       continue;
     }
-    for (const [i, dep] of decl.data.deps.entries()) {
+    for (const [i, dep] of decl.data.deps.entries())
       if (!(dep in data.stages)) problems.push(`'stages.${name}.deps': unknown upstream stage '${dep}'${at(['stages', name, 'deps', i])}`);
-      else if (STAGE_NAMES.indexOf(dep as StageName) >= STAGE_NAMES.indexOf(name as StageName))
-        problems.push(`'stages.${name}.deps': '${dep}' does not run before '${name}'${at(['stages', name, 'deps', i])}`);
-    }
-    const params = stageParamSchemas[name as StageName].safeParse(decl.data.params);
+    const params = schema.safeParse(decl.data.params);
     if (!params.success) report(params.error.issues, ['stages', name, 'params']);
-    stages[name as StageName] = { deps: decl.data.deps as StageName[], params: (params.data ?? {}) as Record<string, unknown> };
+    declared[name] = { deps: decl.data.deps.filter((d) => d in data.stages), params: (params.data ?? {}) as Record<string, unknown> };
   }
-  for (const name of STAGE_NAMES) if (!(name in data.stages)) problems.push(`missing stage 'stages.${name}'${at(['stages'])}`);
+  const names = Object.keys(declared);
+  const { order, cycle } = runOrder(names, Object.fromEntries(names.map((n) => [n, declared[n].deps])));
+  if (cycle) problems.push(`'stages': the deps of ${cycle.map((n) => `'${n}'`).join(', ')} never let them run (a cycle)${at(['stages', cycle[0], 'deps'])}`);
 
   if (problems.length) throw new PipelineError(file, problems);
-  return { dataset: dataset.data!, stages, overrides };
+  return { dataset: dataset.data!, stages: Object.fromEntries(order.map((n) => [n, declared[n]])), overrides };
 }
 
-/** Read and validate `pipeline.yaml` (with overrides 'stage.key=value'). */
-export function loadPipeline(file: string, overrides: Record<string, unknown> = {}): Pipeline {
+/** Parse `pipeline.yaml` (syntax only): the document for line numbers and its plain value. */
+function parsePipelineFile(file: string): { doc: ReturnType<typeof parseDocument>; counter: LineCounter; raw: unknown } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -158,11 +176,27 @@ export function loadPipeline(file: string, overrides: Record<string, unknown> = 
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length) throw new PipelineError(file, doc.errors.map((e) => e.message.split('\n')[0]));
-  return validatePipeline(doc.toJS(), file, overrides, doc, counter);
+  return { doc, counter, raw: doc.toJS() };
+}
+
+/** Read and validate the workspace's `pipeline.yaml` (with overrides 'stage.key=value') against the registered stages' schemas. */
+export async function loadPipeline(root: string, registry: StageRegistry, overrides: Record<string, unknown> = {}): Promise<Pipeline> {
+  const file = join(root, PIPELINE_FILE);
+  const { doc, counter, raw } = parsePipelineFile(file);
+  const schemas = Object.fromEntries(await Promise.all(Object.keys(registry.entries).map(async (n) => [n, (await registry.load(n)).params] as const)));
+  return validatePipeline(raw, file, schemas, overrides, doc, counter);
+}
+
+/** The dataset block alone, validated: for commands that run no stage (`ser data`, benches). */
+export function loadDataset(root: string): DatasetParams {
+  const file = join(root, PIPELINE_FILE);
+  const dataset = datasetSchema.safeParse((parsePipelineFile(file).raw as { dataset?: unknown } | null)?.dataset ?? {});
+  if (!dataset.success) throw new PipelineError(file, dataset.error.issues.map((i) => describe(i, ['dataset']).text));
+  return dataset.data;
 }
 
 /** The overrides that apply to one stage ('train.learningRate' → train). */
-export function overridesFor(pipeline: Pipeline, stage: StageName | 'dataset'): Record<string, unknown> {
+export function overridesFor(pipeline: Pipeline, stage: string): Record<string, unknown> {
   return Object.fromEntries(Object.entries(pipeline.overrides).filter(([k]) => k.split('.')[0] === stage));
 }
 
@@ -173,6 +207,6 @@ export function overridesFromEnv(env = process.env): Record<string, unknown> {
   const text = env[OVERRIDES_ENV];
   if (!text) return {};
   const parsed = JSON.parse(text) as Record<string, unknown>;
-  for (const key of Object.keys(parsed)) parseOverride(`${key}=null`); // validates the key's stage
+  for (const key of Object.keys(parsed)) parseOverride(`${key}=null`); // validates the key's form
   return parsed;
 }

@@ -3,69 +3,75 @@
  * the upstream manifests, gives the stage a StageContext, writes content-hashed outputs into a
  * staging folder and swaps it into data/<stage> only when the stage finished (so an interrupted run
  * never leaves a complete-looking artifact), then writes the manifest that says why it ran.
+ * The caller holds the workspace lock (lock.ts).
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { tableFromBytes, tableToBytes } from './arrow.ts';
+import { explainRun, FORCED, stageFingerprint } from './fingerprint.ts';
 import { sha256 } from './hash.ts';
-import { executionsLog, OUTPUTS_HASH_FILE, MANIFEST_FILE, PIPELINE_FILE, stageDir, stagingDir, runsDir } from './layout.ts';
-import { loadStageDefinition, type StageModules } from './stage-loader.ts';
-import { checkOutputs, codeHash, explainRun, FORCED, outputsHashOf, readManifest, readStageOutput, requireManifest } from './manifest.ts';
-import type { StageName } from './params.ts';
-import { loadPipeline, overridesFor, type Pipeline } from './pipeline.ts';
+import { executionsLog, OUTPUTS_HASH_FILE, MANIFEST_FILE, stageDir, stagingDir, runsDir } from './layout.ts';
+import { stagingOwnerGone } from './lock.ts';
+import { checkOutputs, outputsHashOf, readManifest, readStageOutput, requireManifest } from './manifest.ts';
+import { loadPipeline, overridesFor } from './pipeline.ts';
 import { createProgress } from './progress.ts';
-import type { Failure, OutputRecord, StageContext, StageDefinition, StageManifest } from './stage.ts';
+import { openRegistry, type StageRegistry } from './registry.ts';
+import type { Failure, OutputRecord, StageContext, StageManifest } from './stage.ts';
 import { writeFileAtomic } from './store.ts';
-
-/** Inputs a stage keys on: upstream output hashes, plus the dataset fingerprint for stages that read it. */
-export async function stageInputs(root: string, pipeline: Pipeline, stage: StageName, def: StageDefinition): Promise<Record<string, string>> {
-  const inputs: Record<string, string> = {};
-  for (const dep of pipeline.stages[stage].deps) inputs[dep] = requireManifest(root, dep, `stage '${stage}'`).outputsHash;
-  if (def.datasetFingerprint) inputs.dataset = await def.datasetFingerprint(pipeline.dataset, root);
-  return inputs;
-}
 
 const FAILURES_SHOWN = 5;
 
+/** Remove staging folders (`<stage>-<pid>`) of runs whose process is gone: incomplete by construction. */
+function removeAbandonedStaging(root: string, stage: string) {
+  for (const name of readdirSync(stagingDir(root))) {
+    const m = new RegExp(`^${stage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)(-retired)?$`).exec(name);
+    if (m && stagingOwnerGone(Number(m[1]))) rmSync(join(stagingDir(root), name), { recursive: true, force: true });
+  }
+}
+
 export async function runStage(
   root: string,
-  stage: StageName,
-  modules: StageModules,
-  { overrides = {}, log = (m: string) => console.error(m) }: { overrides?: Record<string, unknown>; log?: (m: string) => void } = {},
+  stage: string,
+  {
+    overrides = {},
+    log = (m: string) => console.error(m),
+    registry = openRegistry(root),
+  }: { overrides?: Record<string, unknown>; log?: (m: string) => void; registry?: StageRegistry } = {},
 ): Promise<StageManifest> {
   const started = performance.now();
-  const pipeline = loadPipeline(join(root, PIPELINE_FILE), overrides);
+  const pipeline = await loadPipeline(root, registry, overrides);
   const decl = pipeline.stages[stage];
-  const def = await loadStageDefinition(stage, modules);
-  const inputs = await stageInputs(root, pipeline, stage, def);
-  const code = codeHash(root, stage);
+  if (!decl) throw new Error(`stage '${stage}' is not in pipeline.yaml (stages: ${Object.keys(pipeline.stages).join(', ')})`);
+  const def = await registry.load(stage);
+  for (const dep of decl.deps) requireManifest(root, dep, `stage '${stage}'`);
+  const fingerprint = await stageFingerprint(root, pipeline, registry.entries[stage], def);
   const previous = readManifest(root, stage);
-  const current = { params: decl.params, inputs, codeHash: code };
-  let reasons = explainRun(stage, previous, current, null);
+  let reasons = explainRun(stage, previous, fingerprint, null);
   // Hashing the old outputs (hundreds of MB for trim) only matters when nothing else explains the run.
-  if (previous && reasons[0] === FORCED) reasons = explainRun(stage, previous, current, await checkOutputs(root, stage));
+  if (previous && reasons[0] === FORCED) reasons = explainRun(stage, previous, fingerprint, await checkOutputs(root, stage));
   log(`${stage}: running (${reasons.join('; ')})`);
 
-  // Leftovers of killed runs of this stage are incomplete by construction: drop them.
   mkdirSync(stagingDir(root), { recursive: true });
-  for (const name of readdirSync(stagingDir(root))) if (name.startsWith(`${stage}-`)) rmSync(join(stagingDir(root), name), { recursive: true, force: true });
+  removeAbandonedStaging(root, stage);
   const staging = join(stagingDir(root), `${stage}-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
 
   const outputs: Record<string, OutputRecord> = {};
   const failures: Failure[] = [];
   const upstreamTables = new Map<string, Promise<Table>>();
 
-  const requireDep = (dep: StageName) => {
+  const requireDep = (dep: string) => {
     if (!decl.deps.includes(dep)) throw new Error(`stage '${stage}' reads '${dep}' but pipeline.yaml does not list it in stages.${stage}.deps`);
   };
-  const upstreamPath = async (dep: StageName, output: string) => {
+  const upstreamPath = async (dep: string, output: string) => {
     requireDep(dep);
     return readStageOutput(root, dep, output, `stage '${stage}'`);
   };
   /** `fileName` gets the content hash, which names unnamed outputs. */
   const record = (output: string, fileName: (hash: string) => string, bytes: Uint8Array, rows?: number): OutputRecord => {
+    if (!def.outputs[output]) throw new Error(`stage '${stage}' wrote output '${output}', which it does not declare (it declares: ${Object.keys(def.outputs).join(', ')})`);
     if (outputs[output]) throw new Error(`stage '${stage}' wrote output '${output}' twice`);
     const hash = sha256(bytes);
     const file = fileName(hash);
@@ -78,6 +84,7 @@ export async function runStage(
     params: decl.params,
     dataset: pipeline.dataset,
     root,
+    deps: decl.deps,
     upstream: (dep) => {
       requireDep(dep);
       return requireManifest(root, dep, `stage '${stage}'`);
@@ -89,6 +96,8 @@ export async function runStage(
     },
     inputPath: async (dep, output) => (await upstreamPath(dep, output)).path,
     async writeTable(output, table) {
+      const missing = Object.keys(def.outputs[output]?.columns ?? {}).filter((c) => !table.schema.fields.some((f) => f.name === c));
+      if (missing.length) throw new Error(`stage '${stage}' output '${output}' lacks declared column(s) ${missing.join(', ')}`);
       return record(output, (hash) => `${hash}.arrow`, tableToBytes(table), table.numRows);
     },
     async writeFile(output, bytes, name) {
@@ -118,10 +127,8 @@ export async function runStage(
   }
   const manifest: StageManifest = {
     stage,
-    params: decl.params,
+    ...fingerprint,
     overrides: overridesFor(pipeline, stage),
-    codeHash: code,
-    inputs,
     outputs,
     outputsHash: outputsHashOf(outputs),
     failures,

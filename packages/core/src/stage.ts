@@ -1,11 +1,14 @@
 /**
  * The contract between the stage runner (run-stage.ts: I/O, hashing, manifests) and a stage
- * package (plain computation). A stage package exports `stages: StageDefinition[]` from `src/stages.ts`.
+ * package (plain computation). A stage package lists its stages in its package.json
+ * (`"ser": { "stages": { "<name>": "./src/<file>.ts" } }`, see registry.ts); each such module
+ * exports `stage`, made with `defineStage`.
  */
 import type { Table } from 'apache-arrow';
-import type { DatasetParams, StageName } from './params.ts';
+import type { z } from 'zod';
+import type { DatasetParams } from './dataset.ts';
 
-/** One file a stage wrote, named by its content hash. */
+/** One file a stage wrote, named by its content hash (or by a fixed name). */
 export interface OutputRecord {
   file: string;
   sha256: string;
@@ -19,22 +22,31 @@ export interface Failure {
   reason: string;
 }
 
-/** `data/<stage>/manifest.json`: what a stage ran on, what it wrote, and why it ran. */
-export interface StageManifest {
-  stage: StageName;
+/**
+ * What a stage's results depend on, besides nothing: the Nx cache key of the stage is the hash of
+ * this (see fingerprint.ts), and the manifest's "why it ran" is the difference from the last one.
+ */
+export interface StageFingerprint {
   /** Resolved params (defaults filled, overrides applied). */
   params: unknown;
+  /** sha256 of the minified code the stage module runs (@ser/build's codeKey). */
+  codeHash: string;
+  /** Third-party packages that code imports, with their dependencies: name → installed version. */
+  packages: Record<string, string>;
+  /** Upstream stage → hash of its outputs; `dataset` → fingerprint of the raw data (stages that read it). */
+  inputs: Record<string, string>;
+}
+
+/** `data/<stage>/manifest.json`: what a stage ran on, what it wrote, and why it ran. */
+export interface StageManifest extends StageFingerprint {
+  stage: string;
   /** Overrides (`--set stage.key=value`) that applied to this stage. */
   overrides: Record<string, unknown>;
-  /** sha256 over the source files of the stage's package and the workspace packages it imports. */
-  codeHash: string;
-  /** Upstream stage → hash of its outputs; `dataset` → fingerprint of the raw data (ingest). */
-  inputs: Record<string, string>;
   outputs: Record<string, OutputRecord>;
   /** sha256 over the output hashes: what downstream stages key on. */
   outputsHash: string;
   failures: Failure[];
-  /** Stage-specific figures (class counts, skipped files, metrics...). */
+  /** Stage-specific figures (class counts, skipped files, timings...): facts of this execution, not outputs. */
   summary: Record<string, unknown>;
   /** Why it ran: what differs from the previous manifest (or "no previous run"). */
   reasons: string[];
@@ -48,20 +60,22 @@ export interface Progress {
 }
 
 export interface StageContext<P> {
-  stage: StageName;
+  stage: string;
   params: P;
   dataset: DatasetParams;
   /** Workspace root (absolute). */
   root: string;
+  /** The stage's declared upstream stages (pipeline.yaml `deps`), in pipeline order. */
+  deps: readonly string[];
   /** Manifest of a declared upstream stage. */
-  upstream(stage: StageName): StageManifest;
+  upstream(stage: string): StageManifest;
   /** Read an upstream Arrow output; its content hash is verified first. */
-  readTable(stage: StageName, output: string): Promise<Table>;
+  readTable(stage: string, output: string): Promise<Table>;
   /** Absolute path of an upstream output file (hash verified). */
-  inputPath(stage: StageName, output: string): Promise<string>;
-  /** Write an Arrow output named by its content hash. */
+  inputPath(stage: string, output: string): Promise<string>;
+  /** Write a declared Arrow output, named by its content hash; its declared columns must be there. */
   writeTable(output: string, table: Table): Promise<OutputRecord>;
-  /** Write a non-Arrow output (model weights, JSON, figures). `name` null = name it by content hash. */
+  /** Write a declared non-Arrow output (model weights, JSON, figures). `name` null = name it by content hash. */
   writeFile(output: string, bytes: Uint8Array, name?: string | null): Promise<OutputRecord>;
   /** Exclude one item from the run, with the reason (listed in the manifest, warned once). */
   fail(item: string, reason: string): void;
@@ -71,9 +85,23 @@ export interface StageContext<P> {
   summary: Record<string, unknown>;
 }
 
-export interface StageDefinition<P = any> {
-  name: StageName;
+/** One output a stage writes: what it is, and for Arrow tables the columns every reader may rely on. */
+export interface OutputDeclaration {
+  description: string;
+  /** Column name → its type and meaning (Arrow tables only). */
+  columns?: Record<string, string>;
+}
+
+export interface StageDefinition<P = unknown> {
+  name: string;
+  /** The schema of the stage's `params:` block in pipeline.yaml, defaults at each key. */
+  params: z.ZodType<P>;
+  /** The outputs it writes: the data contract its downstream stages read. */
+  outputs: Record<string, OutputDeclaration>;
   run(ctx: StageContext<P>): Promise<void>;
   /** For stages that read the raw dataset: a cheap fingerprint of it, part of the stage's cache key. */
   datasetFingerprint?(dataset: DatasetParams, root: string): Promise<string>;
 }
+
+/** A stage definition, typed by its params schema. */
+export const defineStage = <P>(definition: StageDefinition<P>): StageDefinition<P> => definition;

@@ -2,7 +2,7 @@
 import type { Table } from 'apache-arrow';
 import { tableFromBytes, tableToBytes } from './arrow.ts';
 import { sha256 } from './hash.ts';
-import type { DatasetParams, StageName } from './params.ts';
+import type { DatasetParams } from './dataset.ts';
 import type { Failure, OutputRecord, StageContext, StageManifest } from './stage.ts';
 
 export interface MemoryStage<P> {
@@ -21,15 +21,15 @@ export function memoryStageContext<P>({
   root = process.cwd(),
   upstream = {},
 }: {
-  stage: StageName;
+  stage: string;
   params: P;
   dataset?: DatasetParams;
   root?: string;
   /** Upstream tables by 'stage/output', and upstream manifests' params by stage. */
-  upstream?: Partial<Record<StageName, { tables?: Record<string, Table>; params?: unknown; paths?: Record<string, string> }>>;
+  upstream?: Record<string, { tables?: Record<string, Table>; params?: unknown; paths?: Record<string, string> }>;
 }): MemoryStage<P> {
   const out: MemoryStage<P> = { tables: {}, files: {}, failures: [], logs: [], ctx: undefined as never };
-  const from = (dep: StageName) => {
+  const from = (dep: string) => {
     const u = upstream[dep];
     if (!u) throw new Error(`test context: no upstream '${dep}'`);
     return u;
@@ -40,6 +40,7 @@ export function memoryStageContext<P>({
     params,
     dataset,
     root,
+    deps: Object.keys(upstream),
     upstream: (dep) => ({ stage: dep, params: from(dep).params ?? {}, outputs: {}, outputsHash: dep } as unknown as StageManifest),
     readTable: async (dep, output) => from(dep).tables?.[output] ?? Promise.reject(new Error(`test context: no table ${dep}/${output}`)),
     inputPath: async (dep, output) => from(dep).paths?.[output] ?? Promise.reject(new Error(`test context: no path ${dep}/${output}`)),

@@ -3,7 +3,7 @@
  * `dvc metrics diff` and MLflow's run comparison: params as flat `stage.key.sub` columns, showing by
  * default only those that differ between the runs, next to the key metrics.
  */
-import { STAGE_NAMES, flatten, type RunRecord } from '@ser/core';
+import { flatten, type RunRecord } from '@ser/core';
 
 /** Shown by default; paths into metrics.json. */
 export const KEY_METRICS = ['test.macroF1', 'test.accuracy', 'test.balancedAccuracy', 'val.macroF1'] as const;
@@ -27,14 +27,17 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** Stages in pipeline order: the order of the records' params (the runner records them in run order). */
+function stageOrder(records: readonly RunRecord[]): string[] {
+  return [...new Set(records.flatMap((r) => Object.keys(r.params)))];
+}
+
 /** Param keys (flattened `stage.key.sub`; arrays are leaves) (stage order, then key order) whose values are not equal in every record. */
 export function differingParams(records: readonly RunRecord[], allParams = false): string[] {
   const flat = records.map((r) => flatten(r.params));
   const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))];
-  const stageRank = (key: string) => {
-    const i = STAGE_NAMES.indexOf(key.split('.')[0] as (typeof STAGE_NAMES)[number]);
-    return i < 0 ? STAGE_NAMES.length : i;
-  };
+  const stages = stageOrder(records);
+  const stageRank = (key: string) => stages.indexOf(key.split('.')[0]);
   return keys
     .map((key, order) => ({ key, order }))
     .sort((x, y) => stageRank(x.key) - stageRank(y.key) || x.order - y.order)
@@ -218,7 +221,7 @@ export function formatDiff(diff: RunDiff, format: TableFormat = 'table'): string
 
 /** Which stages ran in a run and why (the reasons recorded by the stage runner), in pipeline order. */
 export function expWhy(record: RunRecord): string {
-  const names = [...STAGE_NAMES.filter((s) => s in record.stages), ...Object.keys(record.stages).filter((s) => !(STAGE_NAMES as readonly string[]).includes(s))];
+  const names = Object.keys(record.stages);
   const width = Math.max(0, ...names.map((s) => s.length));
   const lines = names.map((name) => {
     const s = record.stages[name];

@@ -1,4 +1,4 @@
-import type { SplitParams } from '@ser/core';
+import type { SplitParams } from '@ser/split/params';
 import type { SplitProtocol } from './metrics.ts';
 
 /** Speakers per split, as found in the split assignment (evaluated rows and train rows). */

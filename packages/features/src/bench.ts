@@ -5,14 +5,14 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { stageParams } from '@ser/core';
+import { toRagged, withPool } from '@ser/core';
 import { clipTensor } from './extract.ts';
+import { FEATURE_WORKER, melTensors, trimFiles } from './feature-pool.ts';
+import { melParams, trimParams } from './params.ts';
 import { resample } from './resample.ts';
 import { trimSilence } from './trim.ts';
 import { decodeWav } from './wav.ts';
 import type { TrimmedClip } from './extract.ts';
-import { toRagged, withPool } from '@ser/core';
-import { FEATURE_WORKER, melTensors, trimFiles } from './stages.ts';
 
 /** Every .wav under `dir` (recursively), sorted. */
 function listWavs(dir: string): string[] {
@@ -40,13 +40,13 @@ const cpuMs = () => {
 export async function benchFeatures({ dir, limit, workers = 2 }: { dir: string; limit?: number; workers?: number }): Promise<object> {
   const files = listWavs(dir).slice(0, limit ?? Infinity);
   if (!files.length) throw new Error(`bench features: no .wav files under ${dir}`);
-  const trimParams = stageParams('trim', {});
-  const melParams = stageParams('mel', {});
+  const trim = trimParams.parse({});
+  const mel = melParams.parse({});
   const bytes = files.map((f) => readFileSync(f));
 
   // Warm-up (JIT, FFT plans, filterbank) on the first file, not timed.
   const warm = decodeWav(bytes[0], files[0]);
-  clipTensor(resample(warm.samples, warm.sampleRate, trimParams.sampleRate), trimParams.sampleRate, melParams);
+  clipTensor(resample(warm.samples, warm.sampleRate, trim.sampleRate), trim.sampleRate, mel);
 
   const ms = { decode: 0, resample: 0, trim: 0, mel: 0 };
   let audioSeconds = 0;
@@ -56,13 +56,13 @@ export async function benchFeatures({ dir, limit, workers = 2 }: { dir: string; 
     const wav = decodeWav(bytes[i], files[i]);
     ms.decode += performance.now() - t;
     t = performance.now();
-    const y = resample(wav.samples, wav.sampleRate, trimParams.sampleRate);
+    const y = resample(wav.samples, wav.sampleRate, trim.sampleRate);
     ms.resample += performance.now() - t;
     t = performance.now();
-    const interval = trimSilence(y, trimParams);
+    const interval = trimSilence(y, trim);
     ms.trim += performance.now() - t;
     t = performance.now();
-    if (interval) clipTensor(y.subarray(interval.start, interval.end), trimParams.sampleRate, melParams);
+    if (interval) clipTensor(y.subarray(interval.start, interval.end), trim.sampleRate, mel);
     ms.mel += performance.now() - t;
     audioSeconds += wav.samples.length / wav.sampleRate;
   }
@@ -85,16 +85,16 @@ export async function benchFeatures({ dir, limit, workers = 2 }: { dir: string; 
  * start-up, as in a stage run (each stage starts its own pool; here mel reuses the warm one).
  */
 async function poolThroughput(files: string[], workers: number): Promise<object> {
-  const trimParams = stageParams('trim', {});
-  const melParams = stageParams('mel', {});
+  const trim = trimParams.parse({});
+  const mel = melParams.parse({});
   const start = performance.now();
   const cpuStart = cpuMs();
   const { trimDone, failed } = await withPool(FEATURE_WORKER, async (pool) => {
-    const results = await trimFiles(pool, files, trimParams);
+    const results = await trimFiles(pool, files, trim);
     const clips = results.filter((r): r is TrimmedClip => !(r instanceof Error));
     const trimDone = performance.now();
     const { data, offsets } = toRagged(clips.map((c) => c.audio));
-    await melTensors(pool, data, offsets, trimParams.sampleRate, melParams);
+    await melTensors(pool, data, offsets, trim.sampleRate, mel);
     return { trimDone, failed: files.length - clips.length };
   }, workers);
   const end = performance.now();

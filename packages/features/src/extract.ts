@@ -2,10 +2,10 @@
  * The whole feature pipeline for one clip, as the original project ran it with librosa 0.10:
  * load(path) (mono, resampled to 22050 Hz with soxr HQ) -> effects.trim(top_db=25) ->
  * melspectrogram + power_to_db(ref=np.max) -> 128 frames. Used by the trim and mel stages,
- * the one-file command and prediction. Only type imports from @ser/core: pool workers load this
+ * the one-file command and prediction. Only type imports of the params: pool workers load this
  * module, and they start faster without Arrow and zod.
  */
-import type { MelParams, TrimParams } from '@ser/core';
+import type { MelParams, TrimParams } from './params.ts';
 import { fixFrames, logMelSpectrogram } from './mel.ts';
 import { resample } from './resample.ts';
 import { trimSilence } from './trim.ts';

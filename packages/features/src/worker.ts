@@ -1,6 +1,6 @@
 /** Worker-pool side of the trim and mel stages: file I/O around the pure functions of extract.ts. */
 import { readFileSync } from 'node:fs';
-import type { MelParams, TrimParams } from '@ser/core';
+import type { MelParams, TrimParams } from './params.ts';
 import { clipTensor, loadTrimmed, type TrimmedClip } from './extract.ts';
 
 /** Read, decode, resample and trim one file (errors name the path). */

@@ -3,7 +3,8 @@
  * (01 speech), emotion, intensity, statement, repetition, actor (odd = male).
  * Livingstone & Russo (2018), PLoS ONE 13(5): e0196391.
  */
-import { EMOTIONS } from '@ser/core';
+/** RAVDESS emotion codes 01..08, in code order: label_index = code - 1. */
+export const EMOTIONS = ['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised'] as const;
 
 export interface RecordingInfo {
   id: string;

@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { CLASSES_METADATA, readNumbers, readStrings } from '@ser/core';
 import { memoryStageContext } from '@ser/core/testing';
 import { parseManifest, parseRavdessName } from '../src/index.ts';
-import { stages } from '../src/stages.ts';
+import { stage as ingest } from '../src/stage.ts';
 
-const ingest = stages[0];
 
 /** A fake RAVDESS folder: the bytes only need to differ per file (ingest does not decode). */
 function fakeRavdess(files: Record<string, string>) {

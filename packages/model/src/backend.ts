@@ -4,7 +4,7 @@
  * batch norm); it runs single-threaded in Node, so training parallelises across worker threads.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Backend } from '@ser/core';
+import type { Backend } from './params.ts';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { compilePasses } from './kernels/passes.ts';

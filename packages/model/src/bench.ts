@@ -9,7 +9,7 @@
  * time: on a shared, loaded machine they stay comparable with the peer's CPU-time figures.
  */
 import * as tf from '@tensorflow/tfjs';
-import { trainSchema, type Backend } from '@ser/core';
+import { trainParams, type Backend } from './params.ts';
 import { availableParallelism, loadavg } from 'node:os';
 import { initBackend } from './backend.ts';
 import { forwardTraining } from './forward.ts';
@@ -38,7 +38,7 @@ function randomData(rows: number, size: number, classes: number, seed: number) {
 
 export async function benchTrain(options: BenchOptions = {}): Promise<Record<string, unknown>> {
   const batches = options.batches ?? 8;
-  const params = trainSchema.parse({ backend: options.backend ?? 'wasm', epochs: 2, patience: 0, workers: options.workers ?? 0 });
+  const params = trainParams.parse({ backend: options.backend ?? 'wasm', epochs: 2, patience: 0, workers: options.workers ?? 0 });
   const inputShape = [128, 128, 1];
   const size = 128 * 128;
   const classes = 8;

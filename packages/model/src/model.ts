@@ -8,7 +8,7 @@
  * so the same seed gives the same initial weights.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TrainParams } from '@ser/core';
+import type { TrainParams } from './params.ts';
 import { Rng } from './rng.ts';
 
 export type ModelParams = Pick<TrainParams, 'seed' | 'filters' | 'kernelSize' | 'convDropout' | 'batchNormMomentum' | 'denseUnits' | 'denseDropout'>;

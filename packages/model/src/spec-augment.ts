@@ -5,7 +5,7 @@
  * t ~ U{0…T} consecutive frames from t₀ ~ U{0…τ − t}. Zero is the training mean: inputs are
  * standardised per band before they get here.
  */
-import type { TrainParams } from '@ser/core';
+import type { TrainParams } from './params.ts';
 import type { Rng } from './rng.ts';
 
 export type SpecAugmentParams = TrainParams['specAugment'];

@@ -4,7 +4,7 @@
  * shared data views are set up once per session.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Backend } from '@ser/core';
+import type { Backend } from './params.ts';
 import { initBackend } from './backend.ts';
 import { forwardTraining } from './forward.ts';
 import { buildModel, type ModelParams } from './model.ts';

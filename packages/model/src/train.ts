@@ -9,7 +9,7 @@
  * from one seeded generator: the same seed, data, worker count and backend give the same weights.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { TrainParams } from '@ser/core';
+import type { TrainParams } from './params.ts';
 import { availableParallelism } from 'node:os';
 import { adamState, adamUpdate, type AdamState } from './adam.ts';
 import { initBackend } from './backend.ts';

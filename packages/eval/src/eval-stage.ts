@@ -4,22 +4,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  CLASSES_METADATA,
-  OUTPUTS,
-  STAGE_NAMES,
-  readNumbers,
-  readStrings,
-  readTensor,
-  stageParams,
-  type Backend,
-  type EvalParams,
-  type StageContext,
-  type StageDefinition,
-} from '@ser/core';
+import { readClasses, readNumbers, readStrings, readTensor, type StageContext } from '@ser/core';
+import type { Backend } from '@ser/model/params';
+import { roleOf, rowsByRole } from '@ser/split/join';
+import { splitParams } from '@ser/split/params';
 import type { TopLevelSpec } from 'vega-lite';
 import { confusionMatrixSpec, learningCurvesSpec, parseHistory, renderFigure, type TrainingHistory } from './figures.ts';
 import { argmaxRows, splitMetrics, type EvalMetrics, type SplitMetrics } from './metrics.ts';
+import { CONFUSION_KINDS, EVALUATED } from './outputs.ts';
+import type { EvalParams } from './params.ts';
 import { describeProtocol } from './protocol.ts';
 import { renderReport, type ReportInput } from './report.ts';
 
@@ -52,14 +45,6 @@ async function predictRows(model: LoadedModel, tensors: Float32Array, rows: numb
   return argmaxRows(await model.predict(input, rows.length, shape), model.classes.length);
 }
 
-function classesOf(metadata: Map<string, string>, where: string): string[] {
-  const raw = metadata.get(CLASSES_METADATA);
-  if (!raw) throw new Error(`${where}: no '${CLASSES_METADATA}' schema metadata (rerun the split stage)`);
-  return JSON.parse(raw) as string[];
-}
-
-const EVALUATED = ['val', 'test'] as const;
-
 /** Learning curves and, per evaluated split, the confusion matrix in counts and row-normalised: SVG + PNG outputs. */
 async function writeFigures(ctx: StageContext<EvalParams>, metrics: EvalMetrics, history: TrainingHistory) {
   const specs: { name: string; title: string; spec: TopLevelSpec }[] = [
@@ -68,8 +53,8 @@ async function writeFigures(ctx: StageContext<EvalParams>, metrics: EvalMetrics,
   for (const split of EVALUATED) {
     const m = metrics[split];
     if (!m) continue;
-    for (const normalize of [false, true]) {
-      const kind = normalize ? 'normalised' : 'counts';
+    for (const kind of CONFUSION_KINDS) {
+      const normalize = kind === 'normalised';
       specs.push({
         name: `confusion-${split}-${kind}`,
         title: `Confusion matrix, ${split} (${kind})`,
@@ -87,13 +72,13 @@ async function writeFigures(ctx: StageContext<EvalParams>, metrics: EvalMetrics,
   return figures;
 }
 
-/** Params of every stage and the dataset, code and output hashes, from the upstream manifests. */
+/** Params of the upstream stages and the dataset, code and output hashes, from their manifests. */
 function provenance(ctx: StageContext<EvalParams>): Pick<ReportInput, 'params' | 'hashes'> {
-  const upstream = STAGE_NAMES.filter((s) => s !== 'eval').map((s) => ({ stage: s, manifest: ctx.upstream(s) }));
+  const upstream = ctx.deps.map((s) => ({ stage: s, manifest: ctx.upstream(s) }));
   return {
     params: { ...Object.fromEntries(upstream.map((u) => [u.stage, u.manifest.params])), eval: ctx.params },
     hashes: [
-      { label: `dataset (${ctx.dataset.path})`, value: ctx.upstream('ingest').inputs?.dataset ?? '(none)' },
+      { label: `dataset (${ctx.dataset.path})`, value: upstream.map((u) => u.manifest.inputs.dataset).find(Boolean) ?? '(none)' },
       ...upstream.flatMap((u) => [
         { label: `${u.stage} code`, value: u.manifest.codeHash ?? '(unknown)' },
         { label: `${u.stage} outputs`, value: u.manifest.outputsHash ?? '(unknown)' },
@@ -102,85 +87,77 @@ function provenance(ctx: StageContext<EvalParams>): Pick<ReportInput, 'params' |
   };
 }
 
-async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader): Promise<void> {
-  const assignment = await ctx.readTable('split', OUTPUTS.split.assignment);
-  const classes = classesOf(assignment.schema.metadata, 'split/assignment');
-  const splitOf = readStrings(assignment, 'split');
-  const tableOf = readStrings(assignment, 'table');
-  const rowOf = readNumbers(assignment, 'row');
-  const labelOf = readNumbers(assignment, 'label_index');
-  const sourceOf = readStrings(assignment, 'source');
+export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader): Promise<void> {
+  const assignment = await ctx.readTable('split', 'assignment');
+  const classes = readClasses(assignment, 'split/assignment');
+  const roles = roleOf(assignment);
 
-  const recordings = await ctx.readTable('ingest', OUTPUTS.ingest.recordings);
+  const recordings = await ctx.readTable('ingest', 'recordings');
   const recordingIds = readStrings(recordings, 'id');
   const speakers = readStrings(recordings, 'speaker');
   const genders = readStrings(recordings, 'gender');
+  const labels = readNumbers(recordings, 'label_index');
   const recordingIndex = new Map(recordingIds.map((id, i) => [id, i]));
-  const recordingOf = (source: string) => {
-    const i = recordingIndex.get(source);
-    if (i === undefined) throw new Error(`split/assignment: source '${source}' is not in ingest/recordings`);
+  const recordingOf = (id: string) => {
+    const i = recordingIndex.get(id);
+    if (i === undefined) throw new Error(`mel/tensors: recording '${id}' is not in ingest/recordings`);
     return i;
   };
 
-  const mel = readTensor(await ctx.readTable('mel', OUTPUTS.mel.tensors), 'logmel');
+  const melTable = await ctx.readTable('mel', 'tensors');
+  const melIds = readStrings(melTable, 'id');
+  const mel = readTensor(melTable, 'logmel');
   if (mel.shape.length !== 2) throw new Error(`mel/tensors: logmel has shape [${mel.shape}], expected [nMels, frames]`);
   const shape = mel.shape as [number, number];
-  const melRows = mel.data.length / (shape[0] * shape[1]);
-  const melRowOf = (i: number) => {
-    if (rowOf[i] < 0 || rowOf[i] >= melRows)
-      throw new Error(`split/assignment row ${i} (${sourceOf[i]}) points at mel row ${rowOf[i]}, but mel/tensors has ${melRows} rows; rerun split`);
-    return rowOf[i];
-  };
+  const rows = rowsByRole(roles, melIds);
 
-  const modelDir = dirname(await ctx.inputPath('train', OUTPUTS.train.model));
+  const modelDir = dirname(await ctx.inputPath('train', 'model'));
   // The model reads these from the same folder; asking for them hash-verifies them first.
-  await ctx.inputPath('train', OUTPUTS.train.weights);
-  await ctx.inputPath('train', OUTPUTS.train.standardization);
+  await ctx.inputPath('train', 'weights');
+  await ctx.inputPath('train', 'standardization');
   const model = await load(modelDir, ctx.params.backend);
   if (JSON.stringify(model.classes) !== JSON.stringify(classes))
     throw new Error(`train/model classes [${model.classes}] differ from split/assignment classes [${classes}]; rerun train`);
 
   // Evaluate original recordings only: augmented variants of val/test clips would count a clip several times.
-  const rowsIn = (split: string) => splitOf.flatMap((s, i) => (s === split && tableOf[i] === 'mel' ? [i] : []));
-  const speakersIn = (split: string) => splitOf.flatMap((s, i) => (s === split ? [speakers[recordingOf(sourceOf[i])]] : []));
   const results: Record<(typeof EVALUATED)[number], SplitMetrics | null> = { val: null, test: null };
   for (const split of EVALUATED) {
-    const rows = rowsIn(split);
-    if (rows.length === 0) {
+    const melRows = rows.mel[split];
+    if (melRows.length === 0) {
       ctx.log(`eval: the ${split} split is empty; no ${split} metrics`);
       continue;
     }
-    const predicted = await predictRows(model, mel.data, rows.map(melRowOf), shape);
-    const recs = rows.map((i) => recordingOf(sourceOf[i]));
+    const predicted = await predictRows(model, mel.data, melRows, shape);
+    const recs = melRows.map((r) => recordingOf(melIds[r]));
     results[split] = splitMetrics(
-      rows.map((i) => labelOf[i]),
+      recs.map((r) => labels[r]),
       predicted,
       classes,
       recs.map((r) => genders[r]),
       recs.map((r) => speakers[r]),
     );
   }
+  const speakersIn = (split: 'train' | 'val' | 'test') => rows.mel[split].map((r) => speakers[recordingOf(melIds[r])]);
 
-  const protocol = describeProtocol(stageParams('split', ctx.upstream('split').params), {
+  const protocol = describeProtocol(splitParams.parse(ctx.upstream('split').params), {
     train: speakersIn('train'),
     val: speakersIn('val'),
     test: speakersIn('test'),
   });
   const metrics: EvalMetrics = { classes, backend: model.backend, protocol, ...results };
-  await ctx.writeFile(OUTPUTS.eval.metrics, new TextEncoder().encode(JSON.stringify(metrics, null, 2)), 'metrics.json');
+  await ctx.writeFile('metrics', new TextEncoder().encode(JSON.stringify(metrics, null, 2)), 'metrics.json');
 
-  const historyPath = await ctx.inputPath('train', OUTPUTS.train.history);
+  const historyPath = await ctx.inputPath('train', 'history');
   const history = parseHistory(JSON.parse(await readFile(historyPath, 'utf8')), historyPath);
   const figures = await writeFigures(ctx, metrics, history);
-  // No wall-clock time in the report: the same inputs give the same bytes (the run record has the date).
-  const trained = ctx.upstream('train').startedAt;
+  // No wall-clock time in the report: the same inputs give the same bytes (the run record has the dates).
   const html = renderReport({
-    title: `Speech emotion recognition: evaluation${trained ? ` (model trained ${trained.slice(0, 16).replace('T', ' ')} UTC)` : ''}`,
+    title: 'Speech emotion recognition: evaluation',
     metrics,
     figures,
     ...provenance(ctx),
   });
-  await ctx.writeFile(OUTPUTS.eval.report, new TextEncoder().encode(html), 'report.html');
+  await ctx.writeFile('report', new TextEncoder().encode(html), 'report.html');
 
   for (const split of EVALUATED) {
     const m = results[split];
@@ -191,11 +168,3 @@ async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader): Promis
   const test = results.test;
   if (test) ctx.log(`eval: test macro-F1 ${test.macroF1.toFixed(4)}, accuracy ${test.accuracy.toFixed(4)}, UAR ${test.balancedAccuracy.toFixed(4)} (${protocol.groupBy} split)`);
 }
-
-/** The eval stage with a given model loader (tests pass a stub; the pipeline uses @ser/model). */
-export const evalStage = (load: ModelLoader = loadModel): StageDefinition<EvalParams> => ({
-  name: 'eval',
-  run: (ctx) => runEval(ctx, load),
-});
-
-export const stages: StageDefinition[] = [evalStage()];

@@ -6,9 +6,10 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import pLimit from 'p-limit';
-import { CLASSES_METADATA, EMOTIONS, OUTPUTS, buildTable, sha256, statFingerprint, type DatasetParams, type StageContext, type StageDefinition } from '@ser/core';
+import { z } from 'zod';
+import { CLASSES_METADATA, buildTable, defineStage, sha256, statFingerprint, type DatasetParams, type StageContext } from '@ser/core';
 import { parseManifest } from './csv-manifest.ts';
-import { ACTOR_DIR, parseRavdessName, type RecordingInfo } from './ravdess.ts';
+import { ACTOR_DIR, EMOTIONS, parseRavdessName, type RecordingInfo } from './ravdess.ts';
 
 interface Candidate extends RecordingInfo {
   path: string;
@@ -127,7 +128,7 @@ async function runIngest(ctx: StageContext<Record<string, never>>) {
     },
     { [CLASSES_METADATA]: JSON.stringify(classes) },
   );
-  await ctx.writeTable(OUTPUTS.ingest.recordings, table);
+  await ctx.writeTable('recordings', table);
   ctx.summary.datasetPath = datasetPath(ctx.dataset, ctx.root);
   ctx.summary.recordings = kept.length;
   ctx.summary.speakers = new Set(kept.map((c) => c.speaker)).size;
@@ -136,14 +137,30 @@ async function runIngest(ctx: StageContext<Record<string, never>>) {
   ctx.summary.duplicates = duplicates;
 }
 
-export const stages: StageDefinition[] = [
-  {
-    name: 'ingest',
-    run: runIngest,
-    async datasetFingerprint(dataset, root) {
-      const { candidates } = listDataset(dataset, root);
-      const extra = dataset.format === 'csv' ? [datasetPath(dataset, root)] : [];
-      return statFingerprint([...extra, ...candidates.map((c) => c.path)]);
+export const stage = defineStage({
+  name: 'ingest',
+  params: z.object({}).strict(),
+  outputs: {
+    recordings: {
+      description: "one row per usable clip; schema metadata 'ser:classes' = the class names by label_index",
+      columns: {
+        id: 'utf8: recording id (RAVDESS file stem, or the CSV path with / as __)',
+        path: 'utf8: absolute path of the audio file',
+        label: 'utf8: class name',
+        label_index: 'int32: index into ser:classes',
+        speaker: 'utf8: speaker id (RAVDESS actor number, two digits)',
+        gender: "utf8: 'male', 'female' or '' when unknown",
+        intensity: 'int32: RAVDESS intensity (0 when unknown)',
+        statement: 'int32: RAVDESS statement (0 when unknown)',
+        repetition: 'int32: RAVDESS repetition (0 when unknown)',
+        sha256: 'utf8: content hash of the file (identical recordings share it)',
+      },
     },
   },
-];
+  run: runIngest,
+  async datasetFingerprint(dataset, root) {
+    const { candidates } = listDataset(dataset, root);
+    const extra = dataset.format === 'csv' ? [datasetPath(dataset, root)] : [];
+    return statFingerprint([...extra, ...candidates.map((c) => c.path)]);
+  },
+});

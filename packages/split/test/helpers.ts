@@ -1,6 +1,7 @@
 /** Test helpers: RAVDESS-like recordings. */
 import { createHash } from 'node:crypto';
-import { buildTable, CLASSES_METADATA, EMOTIONS } from '@ser/core';
+import { buildTable, CLASSES_METADATA } from '@ser/core';
+import { EMOTIONS } from '@ser/ingest';
 import type { Table } from 'apache-arrow';
 
 export interface FakeRecording {

@@ -1,15 +1,31 @@
 /** The `augment` stage: noise / pitch-shift / time-stretch variants of every trimmed clip, as log-Mel tensors. */
-import { buildTable, melSchema, OUTPUTS, readRagged, readStrings, trimSchema, type AugmentParams, type StageDefinition, withPool } from '@ser/core';
+import { buildTable, defineStage, readRagged, readStrings, withPool } from '@ser/core';
+import { melParams, trimParams } from '@ser/features/params';
 import { AUGMENT_KINDS, variantId, variantsOf } from './augment.ts';
 import { augmentAll } from './batch.ts';
+import { augmentParams } from './params.ts';
 
-export const augmentStage: StageDefinition<AugmentParams> = {
+export const stage = defineStage({
   name: 'augment',
+  params: augmentParams,
+  outputs: {
+    tensors: {
+      description: "every variant of every trimmed clip, clip after clip in trim order, then by kind ('noise', 'pitch', 'stretch') and n",
+      columns: {
+        id: "utf8: '<source>#<kind><n>'",
+        source: 'utf8: the recording id it was made from',
+        kind: "utf8: 'noise', 'pitch' or 'stretch'",
+        amount: 'float64: SNR in dB, semitones, or stretch rate',
+        frames: 'int32: real frames before padding or truncation',
+        logmel: "fixed_shape_tensor<float32>[nMels, frames]: as the mel stage's",
+      },
+    },
+  },
   async run(ctx) {
-    const trimmed = await ctx.readTable('trim', OUTPUTS.trim.audio);
+    const trimmed = await ctx.readTable('trim', 'audio');
     // The mel stage's resolved params, so variants are featurised exactly like the originals.
-    const mel = melSchema.parse(ctx.upstream('mel').params);
-    const { sampleRate } = trimSchema.parse(ctx.upstream('trim').params);
+    const mel = melParams.parse(ctx.upstream('mel').params);
+    const { sampleRate } = trimParams.parse(ctx.upstream('trim').params);
     const ids = readStrings(trimmed, 'id');
     const variants = variantsOf(ctx.params);
 
@@ -48,7 +64,7 @@ export const augmentStage: StageDefinition<AugmentParams> = {
     });
     const rows = done.length * per;
     await ctx.writeTable(
-      OUTPUTS.augment.tensors,
+      'tensors',
       buildTable(rows, {
         id: done.flatMap((source) => variants.map((v) => variantId(source, v.kind, v.n))),
         source: done.flatMap((source) => variants.map(() => source)),
@@ -66,4 +82,4 @@ export const augmentStage: StageDefinition<AugmentParams> = {
       msPerClip: done.length ? (performance.now() - started) / done.length : 0,
     });
   },
-};
+});

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { buildTable, readNumbers, readStrings, splitSchema } from '@ser/core';
+import { readNumbers, readStrings } from '@ser/core';
+import { roleOf, rowsByRole } from '../src/join.ts';
+import { splitParams } from '../src/params.ts';
 import { apportion, SPLITS, stratifiedSplit } from '../src/split.ts';
-import { splitStage } from '../src/split-stage.ts';
+import { stage as splitStage } from '../src/stage.ts';
 import { memoryStageContext } from '@ser/core/testing';
 import { ravdessRecordings, recordingsTable } from './helpers.ts';
 
 const records = ravdessRecordings();
-const params = (raw: object = {}) => splitSchema.parse(raw);
+const params = (raw: object = {}) => splitParams.parse(raw);
 
 /** Splits that hold each value of `key`; a leak is a value seen in more than one split. */
 function splitsPer(key: (i: number) => string, split: string[]): Map<string, Set<string>> {
@@ -82,20 +84,16 @@ describe('stratifiedSplit by actor', () => {
   });
 });
 
-describe('split stage', () => {
+describe('split stage and the join by recording id', () => {
   // Mel tensors for every recording, two augmented variants each.
-  const melTable = buildTable(records.length, { id: records.map((r) => r.id) });
+  const melIds = records.map((r) => r.id);
   const augIds = records.flatMap((r) => [`${r.id}#noise0`, `${r.id}#pitch0`]);
-  const augTable = buildTable(augIds.length, { id: augIds, source: augIds.map((id) => id.split('#')[0]) });
+  const augSources = augIds.map((id) => id.split('#')[0]);
   const run = (raw: object) => {
     const mem = memoryStageContext({
       stage: 'split',
       params: params(raw),
-      upstream: {
-        ingest: { tables: { recordings: recordingsTable(records) } },
-        mel: { tables: { tensors: melTable } },
-        augment: { tables: { tensors: augTable } },
-      },
+      upstream: { ingest: { tables: { recordings: recordingsTable(records) } } },
     });
     return splitStage.run(mem.ctx).then(() => mem);
   };
@@ -104,32 +102,35 @@ describe('split stage', () => {
     it(`leaks nothing into training (groupBy ${groupBy})`, async () => {
       const { tables: out, ctx } = await run({ groupBy });
       const t = out.assignment;
-      const [ids, sources, splits, tables, rows] = ['id', 'source', 'split', 'table', 'row'].map((c) => readStrings(t, c));
-      const splitOfSource = new Map(ids.flatMap((id, k) => (tables[k] === 'mel' ? [[id, splits[k]] as const] : [])));
-      expect(splitOfSource.size).toBe(records.length);
+      expect(readStrings(t, 'id')).toEqual(records.map((r) => r.id));
+      expect(readNumbers(t, 'label_index')).toEqual(records.map((r) => r.label_index));
+      const roles = roleOf(t);
+      const { mel, augmentTrain, unassigned } = rowsByRole(roles, melIds, augSources);
+      expect(unassigned).toEqual([]);
+      expect(SPLITS.reduce((n, s) => n + mel[s].length, 0)).toBe(records.length);
       // No augmented variant of a validation or test recording in training, nor anywhere else.
-      ids.forEach((id, k) => {
-        if (tables[k] === 'augment') {
-          expect(splits[k]).toBe('train');
-          expect(splitOfSource.get(sources[k])).toBe('train');
-          expect(augIds[Number(rows[k])]).toBe(id);
-        }
-      });
+      for (const row of augmentTrain) expect(roles.get(augSources[row])).toBe('train');
       // Every training recording brings its variants.
-      const trainRecs = [...splitOfSource].filter(([, s]) => s === 'train').length;
-      expect(tables.filter((x) => x === 'augment')).toHaveLength(2 * trainRecs);
-      // No content hash in two splits.
-      const sha = new Map(records.map((r) => [r.id, r.sha256]));
-      expect([...splitsPer((k) => sha.get(sources[k])!, splits)].filter(([, s]) => s.size > 1)).toEqual([]);
+      expect(augmentTrain).toHaveLength(2 * mel.train.length);
+      // No content hash, and with groupBy actor no speaker, in two roles.
+      const roleOfRecord = (k: number) => roles.get(records[k].id)!;
+      const split = records.map((_, k) => roleOfRecord(k));
+      expect([...splitsPer((k) => records[k].sha256, split)].filter(([, s]) => s.size > 1)).toEqual([]);
       if (groupBy === 'actor') {
-        const speaker = new Map(records.map((r) => [r.id, r.speaker]));
-        expect([...splitsPer((k) => speaker.get(sources[k])!, splits)].filter(([, s]) => s.size > 1)).toEqual([]);
+        expect([...splitsPer((k) => records[k].speaker, split)].filter(([, s]) => s.size > 1)).toEqual([]);
         expect(ctx.summary.protocol).toBe('actor-held-out');
         expect(ctx.summary.actors).toBeDefined();
       } else expect(ctx.summary.protocol).toBe('random');
-      expect(readNumbers(t, 'label_index')).toEqual(sources.map((s) => records.find((r) => r.id === s)!.label_index));
       const counts = ctx.summary.classCounts as Record<string, Record<string, number>>;
       expect(SPLITS.reduce((n, s) => n + Object.values(counts[s]).reduce((a, b) => a + b, 0), 0)).toBe(records.length);
     });
   }
+
+  it('lists tensors whose recording has no role, and keeps them out of every role', () => {
+    const roles = new Map([['a', 'train' as const]]);
+    const { mel, augmentTrain, unassigned } = rowsByRole(roles, ['a', 'b'], ['a', 'b', 'b']);
+    expect(mel.train).toEqual([0]);
+    expect(unassigned).toEqual(['b']);
+    expect(augmentTrain).toEqual([0]);
+  });
 });

@@ -1,10 +1,10 @@
 /**
  * Leak-free splits over source recordings: identical recordings (same sha256) always share a
  * split, and with groupBy 'actor' whole speakers do. Augmented variants follow their source
- * (see stages.ts), so nothing derived from a validation/test recording reaches training.
+ * (see join.ts), so nothing derived from a validation/test recording reaches training.
  */
-import type { SplitParams } from '@ser/core';
-import { rngFor, shuffled } from './prng.ts';
+import type { SplitParams } from './params.ts';
+import { rngFor, shuffled } from '../../augment/src/prng.ts';
 
 export const SPLITS = ['train', 'val', 'test'] as const;
 export type SplitName = (typeof SPLITS)[number];
