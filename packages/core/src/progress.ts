@@ -14,18 +14,36 @@ export function formatDuration(seconds: number): string {
 export function createProgress(
   label: string,
   total: number,
-  { stream = process.stderr, intervalMs = 5000, now = () => performance.now() }: { stream?: NodeJS.WriteStream | { isTTY?: boolean; write(s: string): unknown }; intervalMs?: number; now?: () => number } = {},
+  {
+    stream = process.stderr,
+    intervalMs = 5000,
+    now = () => performance.now(),
+    initial = 0,
+    format,
+  }: {
+    stream?: NodeJS.WriteStream | { isTTY?: boolean; write(s: string): unknown };
+    intervalMs?: number;
+    now?: () => number;
+    /** Already done before this process started (a resumed download): counted, but not in the rate. */
+    initial?: number;
+    /** Shows amounts and the rate (e.g. as bytes); default: plain counts. */
+    format?: (n: number) => string;
+  } = {},
 ): Progress {
   const start = now();
   const tty = Boolean(stream.isTTY);
-  let done = 0;
+  let done = initial;
   let lastDraw = -Infinity;
   const line = () => {
     const elapsed = (now() - start) / 1000;
-    const rate = done / Math.max(elapsed, 1e-9);
+    const rate = (done - initial) / Math.max(elapsed, 1e-9);
     const eta = rate > 0 ? (total - done) / rate : Infinity;
     const pct = total ? Math.floor((100 * done) / total) : 100;
-    return `${label}: ${done}/${total} (${pct}%) ${rate.toFixed(1)}/s, elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(eta)}`;
+    const amount = format ?? String;
+    // A total that is not finite is unknown (a download without Content-Length): no share, no ETA.
+    const of = Number.isFinite(total) ? `/${amount(total)} (${pct}%)` : '';
+    const left = Number.isFinite(total) ? `, ETA ${formatDuration(eta)}` : '';
+    return `${label}: ${amount(done)}${of} ${format ? format(rate) : rate.toFixed(1)}/s, elapsed ${formatDuration(elapsed)}${left}`;
   };
   const draw = (force: boolean) => {
     const t = now();

@@ -1,2 +1,3 @@
 export * from './ravdess.ts';
 export * from './csv-manifest.ts';
+export * from './ravdess-release.ts';

@@ -25,7 +25,7 @@ const datasetPath = (dataset: DatasetParams, root: string) => (isAbsolute(datase
 
 function requireExists(path: string, what: string) {
   if (!existsSync(path))
-    throw new Error(`dataset.path: ${what} ${path} does not exist (restore RAVDESS with \`npx ser data ravdess --from <zip or folder>\`, or set dataset.path in pipeline.yaml)`);
+    throw new Error(`dataset.path: ${what} ${path} does not exist (get RAVDESS with \`npx ser data ravdess\`, or \`npx ser data ravdess --from <zip or folder>\` offline, or set dataset.path in pipeline.yaml)`);
 }
 
 /** Every file under an Actor_XX folder; non-speech and stray files are reported as skipped. */
