@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { augmentSchema, buildTable, melSchema, readNumbers, readStrings, readTensor, trimSchema } from '@ser/core';
+import { buildTable, readNumbers, readStrings, readTensor } from '@ser/core';
+import { melParams, trimParams } from '@ser/features/params';
 import { memoryStageContext } from '@ser/core/testing';
 import { clipTensor } from '@ser/features';
 import { renderVariant } from '../src/augment.ts';
-import { augmentStage } from '../src/augment-stage.ts';
+import { augmentParams } from '../src/params.ts';
+import { stage as augmentStage } from '../src/stage.ts';
 
 const DIR = resolve(import.meta.dirname, '../../../../shared/golden/ravdess-augment') + '/';
 const index = JSON.parse(readFileSync(DIR + 'index.json', 'utf8')) as { files: { file: string; trimmed: string }[] };
@@ -17,13 +19,13 @@ const offsets = Int32Array.from([0, ...clips.map((_, i) => clips.slice(0, i + 1)
 const data = new Float32Array(offsets[clips.length]);
 clips.forEach((c, i) => data.set(c.audio, offsets[i]));
 const trimTable = buildTable(clips.length, { id: clips.map((c) => c.id), audio: { data, offsets } });
-const mel = melSchema.parse({});
+const mel = melParams.parse({});
 
 async function run(raw: object) {
   const mem = memoryStageContext({
     stage: 'augment',
-    params: augmentSchema.parse(raw),
-    upstream: { trim: { tables: { audio: trimTable }, params: trimSchema.parse({}) }, mel: { params: mel } },
+    params: augmentParams.parse(raw),
+    upstream: { trim: { tables: { audio: trimTable }, params: trimParams.parse({}) }, mel: { params: mel } },
   });
   await augmentStage.run(mem.ctx);
   return mem;
@@ -48,7 +50,7 @@ describe('augment stage', () => {
     expect(tensor.shape).toEqual([mel.nMels, mel.frames]);
     // The worker's tensor equals the mel stage's code applied to the variant rendered here.
     const size = mel.nMels * mel.frames;
-    const params = augmentSchema.parse({});
+    const params = augmentParams.parse({});
     for (const [r, kind] of [[3, 'noise'], [5, 'stretch']] as const) {
       const { amount, audio } = renderVariant(clips[1].audio, 22050, clips[1].id, kind, 0, params);
       expect(amount).toBe(amounts[r]);

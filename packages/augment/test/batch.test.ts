@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { augmentSchema, melSchema, type WorkerPool } from '@ser/core';
+import type { WorkerPool } from '@ser/core';
+import { melParams } from '@ser/features/params';
+import { augmentParams } from '../src/params.ts';
 import { augmentClip } from '../src/augment.ts';
 import { augmentAll, type ClipResult } from '../src/batch.ts';
 
@@ -9,8 +11,8 @@ describe('augmentAll', () => {
     const lengths = [4000, 3000, 5000, 2500, 4500];
     const offsets = Int32Array.from(lengths.reduce((o, n) => [...o, o[o.length - 1] + n], [0]));
     const data = Float32Array.from({ length: offsets[ids.length] }, (_, i) => Math.sin(i * 0.01));
-    const params = augmentSchema.parse({ pitchShift: { count: 0, semitones: [0, 0] } });
-    const mel = melSchema.parse({ frames: 8 });
+    const params = augmentParams.parse({ pitchShift: { count: 0, semitones: [0, 0] } });
+    const mel = melParams.parse({ frames: 8 });
     const lengthsSeen: number[] = [];
     // An in-process pool with two slots that finishes calls out of order.
     const pool: WorkerPool = {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { melSchema } from '@ser/core';
+import { melParams } from '@ser/features/params';
 import { clipLogMel } from '@ser/features';
 import { pitchShift } from '../src/pitch.ts';
 import { timeStretch } from '../src/vocoder.ts';
@@ -47,7 +47,7 @@ describe('timeStretch vs librosa.effects.time_stretch', () => {
 
 /** Mean absolute difference (dB) between the log-Mel spectrograms of two clips (mel defaults). */
 function logMelMad(a: Float32Array, b: Float32Array): number {
-  const mel = melSchema.parse({});
+  const mel = melParams.parse({});
   const x = clipLogMel(a, 22050, mel).logmel, y = clipLogMel(b, 22050, mel).logmel;
   let s = 0;
   for (let i = 0; i < x.length; i++) s += Math.abs(x[i] - y[i]);

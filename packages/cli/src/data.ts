@@ -10,7 +10,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { PIPELINE_FILE, createProgress, listFiles, loadPipeline } from '@ser/core';
+import { createProgress, listFiles, loadDataset } from '@ser/core';
 import { RAVDESS_CHECKSUMS_FILE, RAVDESS_CITATION, RAVDESS_LICENCE, RAVDESS_SPEECH_URL, ravdessChecksums } from '@ser/ingest';
 import { classify, coverage, formatCoverage, sha256, shortHash } from './data/checksums.ts';
 import { DownloadError, cacheDir, download, type DownloadOptions } from './data/download.ts';
@@ -21,7 +21,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 function destination(root: string, to?: string): string {
   if (to) return resolve(to);
-  const { path } = loadPipeline(join(root, PIPELINE_FILE)).dataset;
+  const { path } = loadDataset(root);
   return isAbsolute(path) ? path : join(root, path);
 }
 

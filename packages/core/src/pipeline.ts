@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseDocument, parse as parseYaml, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, parse as parseYaml, type Node } from 'yaml';
 import { z } from 'zod';
 import { datasetSchema, type DatasetParams } from './dataset.ts';
 import { PIPELINE_FILE } from './layout.ts';
@@ -65,13 +65,17 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   node[path[path.length - 1]] = value;
 }
 
-/** Where in the YAML source a path points: "line N" (or the nearest ancestor's line). */
+/** Where in the YAML source a path points: "line N" of its key (or of the nearest ancestor's). */
 function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: (string | number)[]): string {
-  for (let n = path.length; n >= 0; n--) {
-    const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
-    if (node && (node as Node).range) {
-      return `line ${counter.linePos((node as Node).range![0]).line}`;
-    }
+  for (let n = path.length; n > 0; n--) {
+    const parent = doc.getIn(path.slice(0, n - 1), true);
+    const last = path[n - 1];
+    const node: Node | undefined = isMap(parent)
+      ? (parent.items.find((p) => isScalar(p.key) && p.key.value === last)?.key as Node | undefined)
+      : isSeq(parent) && typeof last === 'number'
+        ? (parent.items[last] as Node | undefined)
+        : undefined;
+    if (node?.range) return `line ${counter.linePos(node.range[0]).line}`;
   }
   return 'top level';
 }

@@ -110,6 +110,9 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
   if (mel.shape.length !== 2) throw new Error(`mel/tensors: logmel has shape [${mel.shape}], expected [nMels, frames]`);
   const shape = mel.shape as [number, number];
   const rows = rowsByRole(roles, melIds);
+  for (const split of EVALUATED)
+    if (rows.withoutTensor[split].length)
+      ctx.log(`eval: ${rows.withoutTensor[split].length} ${split} recording(s) have no mel tensor (excluded upstream, see the trim manifest) and are not scored, e.g. ${rows.withoutTensor[split][0]}`);
 
   const modelDir = dirname(await ctx.inputPath('train', 'model'));
   // The model reads these from the same folder; asking for them hash-verifies them first.
@@ -163,6 +166,7 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
     const m = results[split];
     if (m) ctx.summary[split] = { count: m.count, accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, macroF1: m.macroF1 };
   }
+  ctx.summary.notScored = Object.fromEntries(EVALUATED.map((s) => [s, rows.withoutTensor[s].length]));
   ctx.summary.backend = model.backend;
   ctx.summary.protocol = protocol.description;
   const test = results.test;

@@ -1,4 +1,9 @@
-import { STAGE_NAMES, stageParams, type RunRecord } from '@ser/core';
+import type { RunRecord } from '@ser/core';
+import { augmentParams } from '@ser/augment/params';
+import { melParams, trimParams } from '@ser/features/params';
+import { trainParams } from '@ser/model/params';
+import { splitParams } from '@ser/split/params';
+import { evalParams } from '../src/params.ts';
 import { describe, expect, it } from 'vitest';
 import { differingParams, expDiff, expShow, expWhy, formatDiff } from '../src/compare.ts';
 
@@ -15,7 +20,8 @@ const split = (macroF1: number, accuracy: number, balancedAccuracy: number) => (
 
 /** A record with the resolved default params of every stage and `learningRate` for train. */
 function record(id: string, createdAt: string, learningRate: number, testF1: number, valF1: number): RunRecord {
-  const params = Object.fromEntries(STAGE_NAMES.map((s) => [s, stageParams(s, {})])) as Record<string, any>;
+  const schemas = { ingest: null, trim: trimParams, mel: melParams, augment: augmentParams, split: splitParams, train: trainParams, eval: evalParams };
+  const params = Object.fromEntries(Object.entries(schemas).map(([s, schema]) => [s, schema?.parse({}) ?? {}])) as Record<string, any>;
   params.train.learningRate = learningRate;
   const stage = (ran: boolean, reasons: string[]) => ({ outputsHash: `${id}-${ran}`.padEnd(64, '0'), ran, reasons, wallMs: 1500 });
   return {

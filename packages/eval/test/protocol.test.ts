@@ -1,10 +1,10 @@
-import { stageParams } from '@ser/core';
+import { splitParams } from '@ser/split/params';
 import { describe, expect, it } from 'vitest';
 import { describeProtocol } from '../src/protocol.ts';
 
 describe('describeProtocol', () => {
   it('states an actor-held-out split and counts no shared speakers', () => {
-    const p = describeProtocol(stageParams('split', { groupBy: 'actor', seed: 7 }), {
+    const p = describeProtocol(splitParams.parse({ groupBy: 'actor', seed: 7 }), {
       train: ['01', '02', '03', '04'],
       val: ['05', '05', '06'],
       test: ['08', '07'],
@@ -17,7 +17,7 @@ describe('describeProtocol', () => {
   });
 
   it('reports speaker overlap of a random recording split, counted from the data', () => {
-    const p = describeProtocol(stageParams('split', {}), { train: ['01', '02'], val: ['01'], test: ['01', '02', '03'] });
+    const p = describeProtocol(splitParams.parse({}), { train: ['01', '02'], val: ['01'], test: ['01', '02', '03'] });
     expect(p.speakersSharedWithTrain).toEqual({ val: 1, test: 2 });
     expect(p.description).toBe(
       'random stratified split of recordings (seed 42, train/val/test 0.8/0.1/0.1); 2 of 3 test speakers and 1 of 1 val speakers also appear in training',

@@ -1,12 +1,19 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLASSES_METADATA, EMOTIONS, STAGE_NAMES, buildTable, readTensor, stageParams, type StageName } from '@ser/core';
+import { CLASSES_METADATA, buildTable, readTensor } from '@ser/core';
 import { memoryStageContext } from '@ser/core/testing';
+import { augmentParams } from '@ser/augment/params';
+import { melParams, trimParams } from '@ser/features/params';
+import { EMOTIONS } from '@ser/ingest';
 import { buildModel, fitStandardization, initBackend, loadTrainedModel, modelFiles, predictProbabilities, standardizationFile } from '@ser/model';
+import { trainParams } from '@ser/model/params';
+import { splitParams } from '@ser/split/params';
 import { afterAll, describe, expect, it } from 'vitest';
 import { argmaxRows, confusionMatrix, type EvalMetrics } from '../src/metrics.ts';
-import { evalStage, type ModelLoader } from '../src/stages.ts';
+import type { ModelLoader } from '../src/eval-stage.ts';
+import { evalParams } from '../src/params.ts';
+import { evalStage } from '../src/stage.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ser-eval-stage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,6 +30,7 @@ const predictedClass = [0, 1, 0, 0, 4, 3, 3, 3];
 function upstream() {
   const recordings = buildTable(8, {
     id: ids,
+    label_index: Int32Array.from(labels),
     speaker: speakers,
     gender: speakers.map((s) => (Number(s) % 2 ? 'male' : 'female')),
   });
@@ -30,22 +38,11 @@ function upstream() {
   const logmel = Float32Array.from({ length: 8 * size }, (_, k) => -40 + 30 * Math.sin(k * 1.7));
   predictedClass.forEach((c, i) => (logmel[i * size] = c));
   const tensors = buildTable(8, { id: ids, logmel: { data: logmel, shape } });
-  // train r1 r2 (+ an augmented variant), val r3 r4, test r5..r8 plus an augmented test row that must be ignored
-  const rows = [
-    ['r1', 'train', 'mel', 0], ['r2', 'train', 'mel', 1], ['r1', 'train', 'augment', 0],
-    ['r3', 'val', 'mel', 2], ['r4', 'val', 'mel', 3],
-    ['r5', 'test', 'mel', 4], ['r6', 'test', 'mel', 5], ['r7', 'test', 'mel', 6], ['r8', 'test', 'mel', 7], ['r8', 'test', 'augment', 99],
-  ] as const;
+  // train r1 r2, val r3 r4, test r5..r8: one row per recording (augmented variants are never scored)
+  const roles = ['train', 'train', 'val', 'val', 'test', 'test', 'test', 'test'];
   const assignment = buildTable(
-    rows.length,
-    {
-      id: rows.map((r) => `${r[0]}${r[2] === 'augment' ? '#noise1' : ''}`),
-      source: rows.map((r) => r[0]),
-      split: rows.map((r) => r[1]),
-      table: rows.map((r) => r[2]),
-      row: Int32Array.from(rows, (r) => r[3]),
-      label_index: Int32Array.from(rows, (r) => labels[ids.indexOf(r[0])]),
-    },
+    ids.length,
+    { id: ids, split: roles, label_index: Int32Array.from(labels), speaker: speakers },
     { [CLASSES_METADATA]: JSON.stringify(EMOTIONS) },
   );
   const history = {
@@ -60,12 +57,15 @@ function upstream() {
   writeFileSync(join(dir, 'weights.bin'), '');
   writeFileSync(join(dir, 'standardization.json'), '{}');
   writeFileSync(join(dir, 'history.json'), JSON.stringify(history));
-  const params = (s: StageName) => stageParams(s, {});
-  const up: Parameters<typeof memoryStageContext>[0]['upstream'] = Object.fromEntries(STAGE_NAMES.map((s) => [s, { params: params(s) }]));
-  up.ingest!.tables = { recordings };
-  up.mel!.tables = { tensors };
-  up.split!.tables = { assignment };
-  up.train!.paths = { model: join(dir, 'model.json'), weights: join(dir, 'weights.bin'), standardization: join(dir, 'standardization.json'), history: join(dir, 'history.json') };
+  const up: NonNullable<Parameters<typeof memoryStageContext>[0]['upstream']> = {
+    ingest: { params: {}, tables: { recordings } },
+    trim: { params: trimParams.parse({}) },
+    mel: { params: melParams.parse({}), tables: { tensors } },
+    augment: { params: augmentParams.parse({}) },
+    split: { params: splitParams.parse({}), tables: { assignment } },
+    train: { params: trainParams.parse({}) },
+  };
+  up.train.paths = { model: join(dir, 'model.json'), weights: join(dir, 'weights.bin'), standardization: join(dir, 'standardization.json'), history: join(dir, 'history.json') };
   return up;
 }
 
@@ -87,7 +87,7 @@ const stubLoader =
 
 describe('eval stage', () => {
   it('scores val and test recordings (not augmented rows) and writes metrics, figures and report', async () => {
-    const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', {}), upstream: upstream() });
+    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: upstream() });
     await evalStage(stubLoader()).run(mem.ctx);
     expect(Object.keys(mem.files).sort()).toEqual(
       [
@@ -119,7 +119,7 @@ describe('eval stage', () => {
 
   it('writes the same bytes for the same inputs (outputs hash stays put)', async () => {
     const run = async () => {
-      const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', {}), upstream: upstream() });
+      const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: upstream() });
       await evalStage(stubLoader()).run(mem.ctx);
       return mem.files;
     };
@@ -127,16 +127,19 @@ describe('eval stage', () => {
     for (const [name, bytes] of Object.entries(first)) expect(Buffer.from(second[name]).equals(Buffer.from(bytes)), name).toBe(true);
   });
 
-  it('names an assignment row that points past the mel table', async () => {
+  it('scores only recordings that have a tensor, and says how many could not be scored', async () => {
     const up = upstream();
-    const tensors = up.mel!.tables!.tensors;
-    up.mel!.tables = { tensors: tensors.slice(0, 7) }; // r8 (mel row 7) missing
-    const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', {}), upstream: up });
-    await expect(evalStage(stubLoader()).run(mem.ctx)).rejects.toThrow(/split\/assignment row 8 \(r8\) points at mel row 7, but mel\/tensors has 7 rows/);
+    up.mel!.tables = { tensors: up.mel!.tables!.tensors.slice(0, 7) }; // r8 (a test recording) excluded upstream
+    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: up });
+    await evalStage(stubLoader()).run(mem.ctx);
+    const m = JSON.parse(new TextDecoder().decode(mem.files.metrics)) as EvalMetrics;
+    expect(m.test!.count).toBe(3);
+    expect(mem.ctx.summary.notScored).toEqual({ val: 0, test: 1 });
+    expect(mem.logs.join('\n')).toMatch(/1 test recording\(s\) have no mel tensor .* e\.g\. r8/);
   });
 
   it('refuses a model trained on other classes', async () => {
-    const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', {}), upstream: upstream() });
+    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: upstream() });
     await expect(evalStage(stubLoader(['a', 'b'])).run(mem.ctx)).rejects.toThrow(/train\/model classes \[a,b\] differ from split\/assignment classes/);
   });
 
@@ -144,7 +147,7 @@ describe('eval stage', () => {
     const modelDir = join(dir, 'real');
     mkdirSync(modelDir, { recursive: true });
     await initBackend('cpu');
-    const params = stageParams('train', { filters: [4], denseUnits: 8, seed: 3 });
+    const params = trainParams.parse({ filters: [4], denseUnits: 8, seed: 3 });
     const model = buildModel(params, EMOTIONS.length, [...shape, 1]);
     const files = await modelFiles(model, [...EMOTIONS]);
     const up = upstream();
@@ -153,7 +156,7 @@ describe('eval stage', () => {
     writeFileSync(join(modelDir, 'weights.bin'), files.weights);
     writeFileSync(join(modelDir, 'standardization.json'), standardizationFile(fitStandardization(x, 8, shape)));
     up.train!.paths = { ...up.train!.paths, model: join(modelDir, 'model.json'), weights: join(modelDir, 'weights.bin'), standardization: join(modelDir, 'standardization.json') };
-    const mem = memoryStageContext({ stage: 'eval', params: stageParams('eval', { backend: 'cpu' }), upstream: up });
+    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({ backend: 'cpu' }), upstream: up });
     await evalStage().run(mem.ctx);
     const m = JSON.parse(new TextDecoder().decode(mem.files.metrics)) as EvalMetrics;
     expect(m.backend).toBe('cpu');

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { readNumbers, readStrings, readTensor, stageParams } from '@ser/core';
+import { readNumbers, readStrings, readTensor } from '@ser/core';
+import { melParams, trimParams } from '../src/params.ts';
 import { extractFeatures, loadTrimmed, SilentClipError } from '../src/extract.ts';
 import { featureTable } from '../src/feature-table.ts';
 import { fixFrames } from '../src/mel.ts';
 import { WavError } from '../src/wav.ts';
 import { makeWav } from './helpers.ts';
 
-const trim = stageParams('trim', {});
-const mel = stageParams('mel', {});
+const trim = trimParams.parse({});
+const mel = melParams.parse({});
 
 /** `seconds` of a chirp-like tone between silences, at 44.1 kHz stereo. */
 function clip(seconds: number): Uint8Array {

@@ -6,7 +6,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stageParams } from '@ser/core';
+import { melParams as melSchema, trimParams as trimSchema } from '../src/params.ts';
 import { clipLogMel, loadTrimmed } from '../src/extract.ts';
 import { melFilterbank } from '../src/mel.ts';
 import { resample } from '../src/resample.ts';
@@ -28,8 +28,8 @@ const floats = (name: string) => {
   const b = readFileSync(join(GOLDEN, name));
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };
-const trimParams = stageParams('trim', {});
-const melParams = stageParams('mel', {});
+const trimParams = trimSchema.parse({});
+const melParams = melSchema.parse({});
 
 let dir: string;
 beforeAll(() => {

@@ -3,54 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  buildTable,
-  readNumbers,
-  readRagged,
-  readStrings,
-  readTensor,
-  stageParams,
-  type Failure,
-  type StageContext,
-  type StageManifest,
-  type StageName,
-} from '@ser/core';
-import { stages } from '../src/stages.ts';
+import { buildTable, readNumbers, readRagged, readStrings, readTensor } from '@ser/core';
+import { memoryStageContext } from '@ser/core/testing';
 import { clipTensor, loadTrimmed } from '../src/extract.ts';
+import { stage as melStage } from '../src/mel-stage.ts';
+import { melParams as melSchema, trimParams as trimSchema } from '../src/params.ts';
+import { stage as trimStage } from '../src/trim-stage.ts';
 import { makeWav } from './helpers.ts';
-
-type Table = ReturnType<typeof buildTable>;
-
-function fakeContext<P>(stage: StageName, params: P, tables: Map<string, Table>, upstreamParams: Record<string, unknown> = {}) {
-  const failures: Failure[] = [];
-  const ctx: StageContext<P> = {
-    stage,
-    params,
-    dataset: { path: 'unused', format: 'ravdess', actors: [] },
-    root: tmpdir(),
-    upstream: (s) => ({ params: upstreamParams[s] }) as StageManifest,
-    readTable: async (s, output) => {
-      const t = tables.get(`${s}/${output}`);
-      if (!t) throw new Error(`no table ${s}/${output}`);
-      return t;
-    },
-    inputPath: async () => {
-      throw new Error('not used');
-    },
-    writeTable: async (output, table) => {
-      tables.set(`${stage}/${output}`, table);
-      return { file: `${output}.arrow`, sha256: '', bytes: 0, rows: table.numRows };
-    },
-    writeFile: async () => {
-      throw new Error('not used');
-    },
-    fail: (item, reason) => failures.push({ item, reason }),
-    log: () => {},
-    progress: () => ({ tick: () => {}, done: () => {} }),
-    summary: {},
-  };
-  return { ctx, failures };
-}
 
 /** A 1 s clip: 0.3 s silence, 0.4 s of a 440 Hz tone, 0.3 s silence. */
 function toneBurst(sampleRate: number, channels: number): number[] {
@@ -78,12 +37,12 @@ describe('trim and mel stages', () => {
     const ids = Object.keys(files);
     const paths = ids.map((id) => join(dir, `${id}.wav`));
     ids.forEach((id, i) => files[id] && writeFileSync(paths[i], files[id]!));
-    const tables = new Map<string, Table>([['ingest/recordings', buildTable(ids.length, { id: ids, path: paths })]]);
+    const recordings = buildTable(ids.length, { id: ids, path: paths });
 
-    const trimParams = stageParams('trim', {});
-    const trim = fakeContext('trim', trimParams, tables);
-    await stages.find((s) => s.name === 'trim')!.run(trim.ctx);
-    const audio = tables.get('trim/audio')!;
+    const trimParams = trimSchema.parse({});
+    const trim = memoryStageContext({ stage: 'trim', params: trimParams, upstream: { ingest: { tables: { recordings } } } });
+    await trimStage.run(trim.ctx);
+    const audio = trim.tables.audio;
     expect(readStrings(audio, 'id')).toEqual(['good48k', 'good16k']);
     expect(readNumbers(audio, 'source_rate')).toEqual([48000, 16000]);
     expect(readNumbers(audio, 'source_channels')).toEqual([2, 1]);
@@ -103,10 +62,10 @@ describe('trim and mel stages', () => {
     // The tone starts at 0.3 s: trim starts within a hop (512 samples) + half a frame of it.
     expect(Math.abs(direct.trimStart - 0.3 * 22050)).toBeLessThan(512 + 1024);
 
-    const melParams = stageParams('mel', {});
-    const mel = fakeContext('mel', melParams, tables, { trim: trimParams });
-    await stages.find((s) => s.name === 'mel')!.run(mel.ctx);
-    const tensors = tables.get('mel/tensors')!;
+    const melParams = melSchema.parse({});
+    const mel = memoryStageContext({ stage: 'mel', params: melParams, upstream: { trim: { tables: { audio }, params: trimParams } } });
+    await melStage.run(mel.ctx);
+    const tensors = mel.tables.tensors;
     expect(readStrings(tensors, 'id')).toEqual(['good48k', 'good16k']);
     const t = readTensor(tensors, 'logmel');
     expect(t.shape).toEqual([128, 128]);

@@ -1,5 +1,5 @@
 /** A small separable dataset: class c brightens a class-specific band of a noisy [H, W] image. */
-import { trainSchema, type TrainParams } from '@ser/core';
+import { trainParams, type TrainParams } from '../src/params.ts';
 import { Rng } from '../src/rng.ts';
 import type { TrainData } from '../src/train.ts';
 
@@ -24,7 +24,7 @@ export function synthetic(rows: number, seed: number): TrainData {
 }
 
 export function tinyParams(overrides: Partial<TrainParams> = {}): TrainParams {
-  return trainSchema.parse({
+  return trainParams.parse({
     backend: 'wasm',
     seed: 7,
     // Small batches: enough steps for the batch-norm moving averages (momentum 0.99) to settle.

@@ -21,6 +21,8 @@ export interface RowsByRole {
   augmentTrain: number[];
   /** Tensors whose recording has no role (it is not in the assignment): ids, for a warning. */
   unassigned: string[];
+  /** Recordings with a role but no mel tensor (excluded by an upstream stage), per role. */
+  withoutTensor: Record<SplitName, string[]>;
 }
 
 /** `melIds`: the mel table's recording ids; `augmentSources`: the augment table's source recording ids. */
@@ -33,5 +35,8 @@ export function rowsByRole(roles: ReadonlyMap<string, SplitName>, melIds: readon
     else unassigned.push(id);
   });
   const augmentTrain = augmentSources.flatMap((source, row) => (roles.get(source) === 'train' ? [row] : []));
-  return { mel, augmentTrain, unassigned };
+  const withTensor = new Set(melIds);
+  const withoutTensor = Object.fromEntries(SPLITS.map((s) => [s, [] as string[]])) as Record<SplitName, string[]>;
+  for (const [id, role] of roles) if (!withTensor.has(id)) withoutTensor[role].push(id);
+  return { mel, augmentTrain, unassigned, withoutTensor };
 }

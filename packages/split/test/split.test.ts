@@ -126,11 +126,12 @@ describe('split stage and the join by recording id', () => {
     });
   }
 
-  it('lists tensors whose recording has no role, and keeps them out of every role', () => {
-    const roles = new Map([['a', 'train' as const]]);
-    const { mel, augmentTrain, unassigned } = rowsByRole(roles, ['a', 'b'], ['a', 'b', 'b']);
+  it('lists tensors whose recording has no role (kept out of every role) and recordings without a tensor', () => {
+    const roles = new Map([['a', 'train' as const], ['c', 'test' as const]]);
+    const { mel, augmentTrain, unassigned, withoutTensor } = rowsByRole(roles, ['a', 'b'], ['a', 'b', 'b']);
     expect(mel.train).toEqual([0]);
     expect(unassigned).toEqual(['b']);
     expect(augmentTrain).toEqual([0]);
+    expect(withoutTensor).toEqual({ train: [], val: [], test: ['c'] });
   });
 });
