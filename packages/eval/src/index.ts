@@ -3,3 +3,4 @@ export * from './figures.ts';
 export * from './compare.ts';
 export * from './protocol.ts';
 export * from './report.ts';
+export * from './stats/index.ts';
