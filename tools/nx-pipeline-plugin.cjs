@@ -1,12 +1,12 @@
 /**
  * Nx plugin: infers the `pipeline` project's targets from pipeline.yaml, one per stage plus `all`.
  * A stage target's cache key (Nx inputs) is
- *   - its code: the source of its package and of the workspace packages that package uses;
- *   - the installed dependency versions (package-lock.json);
  *   - its upstream outputs: `outputs.sha256` of each dependency stage (dependentTasksOutputFiles,
  *     which also makes Nx hash the stage only after its dependencies ran);
- *   - a runtime key (packages/core/src/stage-key.ts): its params slice with overrides, upstream
- *     output hashes, the dataset fingerprint, and whether its own outputs are intact.
+ *   - a runtime key, `ser key <stage>` (packages/core/src/fingerprint.ts): its params with overrides,
+ *     the code its stage module runs (minified bundle hash) and the packages that code imports, its
+ *     upstream output hashes, the dataset fingerprint, and whether its own outputs are intact. The
+ *     manifest's "why it ran" is computed from the same fingerprint.
  * Validation of pipeline.yaml happens in that runtime key, so an invalid file stops Nx before any stage runs.
  */
 const { readFileSync } = require('node:fs');
@@ -14,30 +14,14 @@ const { join } = require('node:path');
 const { parse } = require('yaml');
 
 const CLI = 'node packages/cli/bin/ser.js';
-const stagePackages = require('../packages/core/src/stage-packages.json');
 
-function packageClosure(root, name, seen = new Set()) {
-  if (seen.has(name)) return seen;
-  seen.add(name);
-  const dir = join(root, 'packages', name.replace(/^@ser\//, ''));
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  for (const dep of Object.keys(pkg.dependencies || {})) if (dep.startsWith('@ser/')) packageClosure(root, dep, seen);
-  return seen;
-}
-
-function stageTarget(root, stage, deps) {
-  const code = [...packageClosure(root, stagePackages[stage].package)].sort().flatMap((name) => {
-    const dir = `{workspaceRoot}/packages/${name.replace(/^@ser\//, '')}`;
-    return [{ fileset: `${dir}/src/**/*` }, { fileset: `${dir}/package.json` }];
-  });
+function stageTarget(stage, deps) {
   return {
     command: `${CLI} stage ${stage}`,
     options: { cwd: '{workspaceRoot}' },
     cache: true,
     dependsOn: deps.map((dep) => ({ target: dep, projects: 'self' })),
     inputs: [
-      ...code,
-      { fileset: '{workspaceRoot}/package-lock.json' },
       ...(deps.length ? [{ dependentTasksOutputFiles: '**/outputs.sha256', transitive: false }] : []),
       { runtime: `${CLI} key ${stage}` },
     ],
@@ -54,9 +38,9 @@ module.exports = {
       files.map((file) => {
         const root = context.workspaceRoot;
         const doc = parse(readFileSync(join(root, file), 'utf8')) || {};
-        const declared = Object.entries((doc && doc.stages) || {}).filter(([name]) => name in stagePackages);
+        const declared = Object.entries((doc && doc.stages) || {});
         const targets = {};
-        for (const [name, decl] of declared) targets[name] = stageTarget(root, name, (decl && decl.deps) || []);
+        for (const [name, decl] of declared) targets[name] = stageTarget(name, (decl && decl.deps) || []);
         targets.all = {
           command: `${CLI} record`,
           options: { cwd: '{workspaceRoot}' },

@@ -8,10 +8,11 @@ export const setOption = {
   describe: 'override a param: stage.key=value (repeatable)',
 } as const;
 
-export const noWaitOption = {
+/** `--no-wait`: if another run holds the workspace lock, exit 1 at once instead of waiting. */
+export const waitOption = {
   type: 'boolean',
-  default: false,
-  describe: 'if another run holds the workspace lock, exit 1 at once instead of waiting',
+  default: true,
+  describe: 'wait while another run holds the workspace lock (--no-wait: exit 1 at once, naming it)',
 } as const;
 
 export const backendChoices = ['auto', 'node', 'wasm', 'cpu'] as const;

@@ -31,13 +31,14 @@ export interface Workspace {
 
 export function copyWorkspace(pipelineYaml: (original: string) => string): Workspace {
   const root = mkdtempSync(join(tmpdir(), 'ser-ws-'));
-  for (const item of ['nx.json', 'package.json', 'tools', 'packages']) {
+  for (const item of ['nx.json', 'package.json', 'package-lock.json', 'tools', 'packages']) {
     cpSync(join(REPO, item), join(root, item), { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('/test/') });
   }
   writeFileSync(join(root, 'pipeline.yaml'), pipelineYaml(readFileSync(join(REPO, 'pipeline.yaml'), 'utf8')));
   mkdirSync(join(root, 'node_modules', '@ser'), { recursive: true });
+  // Installed packages are shared; the workspace's own (@ser) and its caches (.cache: bundles, code keys) are not.
   for (const entry of readdirSync(join(REPO, 'node_modules'))) {
-    if (entry !== '@ser') symlinkSync(join(REPO, 'node_modules', entry), join(root, 'node_modules', entry));
+    if (entry !== '@ser' && entry !== '.cache') symlinkSync(join(REPO, 'node_modules', entry), join(root, 'node_modules', entry));
   }
   for (const pkg of readdirSync(join(root, 'packages'))) symlinkSync(join(root, 'packages', pkg), join(root, 'node_modules', '@ser', pkg));
   mkdirSync(join(root, 'data'));

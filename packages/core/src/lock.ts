@@ -9,9 +9,9 @@
  * whose holder is gone is taken over: with a warning when it was mid-stage (`busy`: the holder was
  * killed), silently when it was between tasks (`idle`: an Nx run that ended, which cannot release it).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, rmdirSync, statSync, writeFileSync, openSync, closeSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataDir } from './layout.ts';
+import { dataDir, stagingDir } from './layout.ts';
 
 export interface LockHolder {
   pid: number;
@@ -172,7 +172,10 @@ export async function acquireWorkspaceLock(
     if (current && current.pid === mine.pid && current.started === mine.started) break; // our run holds it
     if (current && !alive(current)) {
       if (takeOver(file, current, mine)) {
-        if (current.state === 'busy') log(`warning: took over the workspace lock of pid ${current.pid} (${current.command}, since ${current.since}): that process is gone`);
+        if (current.state === 'busy') {
+          log(`warning: took over the workspace lock of pid ${current.pid} (${current.command}, since ${current.since}): that process is gone`);
+          removeAbandonedStaging(root);
+        }
         break;
       }
       continue;
@@ -216,12 +219,24 @@ export async function withWorkspaceLock<T>(root: string, command: string, f: () 
   }
 }
 
-/** Whether the process that made a `<name>-<pid>` staging folder is gone (so the folder can be removed). */
-export function stagingOwnerGone(pid: number): boolean {
+const processGone = (pid: number) => {
   try {
     process.kill(pid, 0);
     return false;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+};
+
+/**
+ * Remove the staging folders (`<stage>-<pid>[-retired]`, of `stage` or of every stage) whose
+ * process is gone: incomplete by construction. A live run's folder is never touched.
+ */
+export function removeAbandonedStaging(root: string, stage?: string): void {
+  const dir = stagingDir(root);
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const m = /^(.+)-(\d+)(-retired)?$/.exec(name);
+    if (m && (stage === undefined || m[1] === stage) && processGone(Number(m[2]))) rmSync(join(dir, name), { recursive: true, force: true });
   }
 }

@@ -5,14 +5,14 @@
  * never leaves a complete-looking artifact), then writes the manifest that says why it ran.
  * The caller holds the workspace lock (lock.ts).
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { tableFromBytes, tableToBytes } from './arrow.ts';
 import { explainRun, FORCED, stageFingerprint } from './fingerprint.ts';
 import { sha256 } from './hash.ts';
 import { executionsLog, OUTPUTS_HASH_FILE, MANIFEST_FILE, stageDir, stagingDir, runsDir } from './layout.ts';
-import { stagingOwnerGone } from './lock.ts';
+import { removeAbandonedStaging } from './lock.ts';
 import { checkOutputs, outputsHashOf, readManifest, readStageOutput, requireManifest } from './manifest.ts';
 import { loadPipeline, overridesFor } from './pipeline.ts';
 import { createProgress } from './progress.ts';
@@ -21,14 +21,6 @@ import type { Failure, OutputRecord, StageContext, StageManifest } from './stage
 import { writeFileAtomic } from './store.ts';
 
 const FAILURES_SHOWN = 5;
-
-/** Remove staging folders (`<stage>-<pid>`) of runs whose process is gone: incomplete by construction. */
-function removeAbandonedStaging(root: string, stage: string) {
-  for (const name of readdirSync(stagingDir(root))) {
-    const m = new RegExp(`^${stage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)(-retired)?$`).exec(name);
-    if (m && stagingOwnerGone(Number(m[1]))) rmSync(join(stagingDir(root), name), { recursive: true, force: true });
-  }
-}
 
 export async function runStage(
   root: string,

@@ -40,7 +40,7 @@ function workspace(yaml = YAML): { root: string; registry: StageRegistry } {
     );
   }
   const definitions = Object.fromEntries(
-    Object.entries(schemas).map(([name, params]) => [name, defineStage({ name, params, outputs: {}, run: async () => {} })]),
+    Object.entries(schemas).map(([name, params]) => [name, defineStage<unknown>({ name, params: params as z.ZodType, outputs: {}, run: async () => {} })]),
   );
   return { root, registry: openRegistry(root, async (entry) => ({ stage: definitions[entry.name] })) };
 }

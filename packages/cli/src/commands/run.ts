@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { Argv } from 'yargs';
 import { LOCK_OWNER_ENV, NO_WAIT_ENV, OVERRIDES_ENV, findRoot, loadPipeline, openRegistry, runOwner, withWorkspaceLock } from '@ser/core';
-import { noWaitOption, overridesOf, setOption } from '../options.ts';
+import { overridesOf, setOption, waitOption } from '../options.ts';
 
 export async function runPipeline(
   root: string,
@@ -46,13 +46,13 @@ export const run = (cli: Argv) =>
         .option('set', setOption)
         .option('stage', { type: 'string', default: 'all', describe: 'run up to this stage' })
         .option('skip-nx-cache', { type: 'boolean', default: false, describe: 'ignore the Nx cache (rerun every stage)' })
-        .option('no-wait', noWaitOption),
+        .option('wait', waitOption),
     async (a) => {
       process.exitCode = await runPipeline(findRoot(), {
         overrides: overridesOf(a.set),
         target: a.stage,
         skipCache: a['skip-nx-cache'],
-        wait: !a['no-wait'],
+        wait: a.wait,
       });
     },
   );
