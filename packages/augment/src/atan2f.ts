@@ -4,7 +4,7 @@
  * rounded, and the phase vocoder's float32 phase accumulator turns a one-ulp angle difference into
  * a visible phase step, so matching librosa means matching these bits.
  */
-import { compileWat, instantiate, type WasmMemory } from '@ser/core';
+import atan2fWasm from './atan2f.wat';
 
 const f = Math.fround;
 const ATAN_HI = [4.6364760399e-1, 7.8539812565e-1, 9.8279368877e-1, 1.5707962513].map(f);
@@ -58,81 +58,28 @@ function atan2Zero(y: number, x: number): number {
   return y < 0 ? -PI_O_2 : PI_O_2;
 }
 
-/** A v128.const of four equal float32 lanes (JS prints the shortest decimal that reads back as that float32). */
-const k = (x: number) => `(v128.const f32x4 ${x} ${x} ${x} ${x})`;
-
-/** c0 + w·(c1 + w·(c2 + …)) as fdlibm's polynomials, innermost term last. */
-const horner = (c: number[]): string => c.slice(0, -1).reduceRight((acc, ci) => `(f32x4.add ${k(ci)} (f32x4.mul (local.get $w) ${acc}))`, k(c[c.length - 1]));
-
-// Per reduction: x' = (p·t - q) / (r + s·t), then hi - ((x'·(s1 + s2) - lo) - x'); no reduction
-// below 0.4375 is p = r = 1, q = s = hi = lo = 0, which fdlibm's x - x·(s1 + s2) equals exactly.
-const CASE = ['$p', '$q', '$r', '$s', '$hi', '$lo'];
-const NO_REDUCTION = [1, 0, 1, 0, 0, 0];
-const REDUCTIONS: [number, number[]][] = [
-  [0.4375, [2, 1, 2, 1, ATAN_HI[0], ATAN_LO[0]]],
-  [0.6875, [1, 1, 1, 1, ATAN_HI[1], ATAN_LO[1]]],
-  [1.1875, [1, 1.5, 1, 1.5, ATAN_HI[2], ATAN_LO[2]]],
-  [2.4375, [0, 1, 0, 1, ATAN_HI[3], ATAN_LO[3]]],
-];
-
 /**
- * The same fdlibm atan2f on four lanes at once in WebAssembly SIMD, whose f32x4 arithmetic is
- * IEEE float32 like glibc's: the argument reduction is chosen per lane by bit-selects (one
- * division computes every case: (p·t - q) / (r + s·t)) and the quadrant likewise. Lanes outside
- * the usual case (a zero, or exponents 25 apart) come out as NaN and go to atan2f above.
- * atan2f(yp, xp, out, bytes) works on float32 arrays at those byte offsets of its own memory.
+ * The same atan2f on four lanes at once in WebAssembly SIMD (atan2f.wat, compiled at build time):
+ * the argument reduction and the quadrant are chosen per lane by bit-selects. Lanes outside the
+ * usual case come out as NaN and go to atan2f above. Instantiated on first use, with its own memory.
  */
-const WAT = `(module
-  (func (export "atan2f") (param $yp i32) (param $xp i32) (param $out i32) (param $bytes i32)
-    (local $i i32)
-    (local $y v128) (local $x v128) (local $ay v128) (local $ax v128) (local $t v128) ${CASE.map((v) => `(local ${v} v128)`).join(' ')}
-    (local $m v128) (local $xr v128) (local $z v128) (local $w v128) (local $res v128)
-    (block $done
-      (loop $lanes
-        (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
-        (local.set $y (v128.load align=4 (i32.add (local.get $yp) (local.get $i))))
-        (local.set $x (v128.load align=4 (i32.add (local.get $xp) (local.get $i))))
-        (local.set $ay (f32x4.abs (local.get $y)))
-        (local.set $ax (f32x4.abs (local.get $x)))
-        (local.set $t (f32x4.div (local.get $ay) (local.get $ax)))
-        ${NO_REDUCTION.map((c, j) => `(local.set ${CASE[j]} ${k(c)})`).join('\n        ')}
-        ${REDUCTIONS.flatMap(([from, consts]) => [
-          `(local.set $m (f32x4.ge (local.get $t) ${k(from)}))`,
-          ...consts.map((c, j) => `(local.set ${CASE[j]} (v128.bitselect ${k(c)} (local.get ${CASE[j]}) (local.get $m)))`),
-        ]).join('\n        ')}
-        (local.set $xr (f32x4.div
-          (f32x4.sub (f32x4.mul (local.get $p) (local.get $t)) (local.get $q))
-          (f32x4.add (local.get $r) (f32x4.mul (local.get $s) (local.get $t)))))
-        (local.set $z (f32x4.mul (local.get $xr) (local.get $xr)))
-        (local.set $w (f32x4.mul (local.get $z) (local.get $z)))
-        (local.set $res (f32x4.sub (local.get $hi) (f32x4.sub (f32x4.sub
-          (f32x4.mul (local.get $xr) (f32x4.add
-            (f32x4.mul (local.get $z) ${horner([0, 2, 4, 6, 8, 10].map((i) => AT[i]))})
-            (f32x4.mul (local.get $w) ${horner([1, 3, 5, 7, 9].map((i) => AT[i]))})))
-          (local.get $lo)) (local.get $xr))))
-        ;; atanf(t) = t below 2^-12
-        (local.set $res (v128.bitselect (local.get $t) (local.get $res) (f32x4.lt (local.get $t) ${k(2.44140625e-4)})))
-        ;; $z reused: z - pi_lo
-        (local.set $z (f32x4.sub (local.get $res) ${k(PI_LO)}))
-        (local.set $res (v128.bitselect
-          (v128.bitselect (f32x4.sub (local.get $z) ${k(PI)}) (f32x4.sub ${k(PI)} (local.get $z)) (f32x4.lt (local.get $y) ${k(0)}))
-          (v128.bitselect (f32x4.neg (local.get $res)) (local.get $res) (f32x4.lt (local.get $y) ${k(0)}))
-          (f32x4.lt (local.get $x) ${k(0)})))
-        (v128.store align=4 (i32.add (local.get $out) (local.get $i))
-          (v128.bitselect (local.get $res) (v128.const f32x4 nan nan nan nan) (v128.and
-            (f32x4.lt (local.get $ay) (f32x4.mul (local.get $ax) ${k(33554432)}))
-            (f32x4.lt (local.get $ax) (f32x4.mul (local.get $ay) ${k(33554432)})))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br $lanes))))
-  (memory (export "memory") 1))`;
-
-// Compiled at import (top-level await) so atan2fArray, and the STFT that calls it, stay synchronous.
-const exports = instantiate(await compileWat('atan2f', WAT));
-const kernel = { run: exports.atan2f as (y: number, x: number, out: number, bytes: number) => void, memory: exports.memory as WasmMemory };
+interface Kernel {
+  run(yp: number, xp: number, out: number, bytes: number): void;
+  memory: WebAssembly.Memory;
+}
+let instance: Kernel | null = null;
+function simd(): Kernel {
+  if (!instance) {
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(atan2fWasm));
+    instance = { run: exports.atan2f as Kernel['run'], memory: exports.memory as WebAssembly.Memory };
+  }
+  return instance;
+}
 
 /** atan2f of the usual-case lanes (both non-zero, exponents less than 25 apart) by the SIMD kernel; NaN for the rest. */
 export function atan2fSimd(y: Float32Array, x: Float32Array, out: Float32Array = new Float32Array(y.length)): Float32Array {
   if (x.length !== y.length || out.length !== y.length) throw new Error(`atan2f arrays: lengths ${y.length}, ${x.length}, ${out.length} differ`);
+  const kernel = simd();
   const n = y.length, lanes = Math.ceil(n / 4) * 4;
   const need = 3 * lanes * 4 - kernel.memory.buffer.byteLength;
   if (need > 0) kernel.memory.grow(Math.ceil(need / 65536));
