@@ -4,11 +4,10 @@
  * worker renders which clip, nor in what order.
  */
 import type { AugmentParams, MelParams } from '@ser/core';
+import { rngFor, timeStretch, vocoderAnalysis, type VocoderAnalysis } from '@ser/dsp';
 import { clipTensor } from '@ser/features';
 import { addNoise } from './noise.ts';
 import { pitchShift } from './pitch.ts';
-import { rngFor } from './prng.ts';
-import { timeStretch, vocoderAnalysis, type VocoderAnalysis } from './vocoder.ts';
 
 export const AUGMENT_KINDS = ['noise', 'pitch', 'stretch'] as const;
 export type AugmentKind = (typeof AUGMENT_KINDS)[number];

@@ -4,7 +4,7 @@
  * (see stages.ts), so nothing derived from a validation/test recording reaches training.
  */
 import type { SplitParams } from '@ser/core';
-import { rngFor, shuffled } from './prng.ts';
+import { rngFor, shuffled } from '@ser/dsp';
 
 export const SPLITS = ['train', 'val', 'test'] as const;
 export type SplitName = (typeof SPLITS)[number];

@@ -6,10 +6,9 @@
  * module, and they start faster without Arrow and zod.
  */
 import type { MelParams, TrimParams } from '@ser/core';
+import { decodeWav, resample } from '@ser/dsp';
 import { fixFrames, logMelSpectrogram } from './mel.ts';
-import { resample } from './resample.ts';
 import { trimSilence } from './trim.ts';
-import { decodeWav } from './wav.ts';
 
 /** A clip that has no sound above the trim floor: reported and excluded, not crashed on. */
 export class SilentClipError extends Error {

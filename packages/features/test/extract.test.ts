@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readNumbers, readStrings, readTensor, stageParams } from '@ser/core';
+import { WavError } from '@ser/dsp';
+import { makeWav } from '@ser/dsp/testing';
 import { extractFeatures, loadTrimmed, SilentClipError } from '../src/extract.ts';
 import { featureTable } from '../src/feature-table.ts';
 import { fixFrames } from '../src/mel.ts';
-import { WavError } from '../src/wav.ts';
-import { makeWav } from './helpers.ts';
 
 const trim = stageParams('trim', {});
 const mel = stageParams('mel', {});

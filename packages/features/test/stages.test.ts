@@ -17,7 +17,7 @@ import {
 } from '@ser/core';
 import { stages } from '../src/stages.ts';
 import { clipTensor, loadTrimmed } from '../src/extract.ts';
-import { makeWav } from './helpers.ts';
+import { makeWav } from '@ser/dsp/testing';
 
 type Table = ReturnType<typeof buildTable>;
 

@@ -4,8 +4,10 @@
  * bit-level agreement is not needed, float32 PFFFT), and an inverse (float32 PFFFT) that
  * overlap-adds into float32 and divides by the window sum-square envelope.
  */
-import { hannWindow, realFft, realFft32 } from '@ser/features';
 import { atan2fArray } from './atan2f.ts';
+import { realFft } from './fft.ts';
+import { realFft32 } from './fft32.ts';
+import { hannWindow } from './window.ts';
 
 /** Complex64 spectrogram, frame-major: bin k of frame t at `t * bins + k`. */
 export interface Spectrogram {
