@@ -5,8 +5,8 @@
  * overlap-adds into float32 and divides by the window sum-square envelope.
  */
 import { atan2fArray } from './atan2f.ts';
-import { realFft } from './fft.ts';
-import { realFft32 } from './fft32.ts';
+import { realFft } from './fft/real.ts';
+import { realFft32 } from './fft/pffft.ts';
 import { hannWindow } from './window.ts';
 
 /** Complex64 spectrogram, frame-major: bin k of frame t at `t * bins + k`. */

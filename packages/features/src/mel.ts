@@ -2,7 +2,7 @@
  * Log-Mel spectrograms as librosa 0.10: feature.melspectrogram (periodic Hann window, centred STFT
  * with zero padding, power 2, Slaney mel filterbank with Slaney area normalisation) followed by
  * power_to_db(ref=np.max, amin=1e-10, top_db), and a fixed frame count (truncate or right-pad).
- * The STFT is computed in float32 (PFFFT, fft32.ts); librosa's is float64 stored as complex64.
+ * The STFT is computed in float32 (PFFFT, @ser/dsp); librosa's is float64 stored as complex64.
  */
 import { realFft32 } from '@ser/dsp';
 
