@@ -4,7 +4,7 @@
  * power_to_db(ref=np.max, amin=1e-10, top_db), and a fixed frame count (truncate or right-pad).
  * The STFT is computed in float32 (PFFFT, @ser/dsp); librosa's is float64 stored as complex64.
  */
-import { realFft32 } from '@ser/dsp';
+import { frameCount, realFft32 } from '@ser/dsp';
 
 export interface MelOptions {
   sampleRate: number;
@@ -86,11 +86,6 @@ export function melFilterbank(sampleRate: number, nFft = 2048, nMels = 128, fmin
   const bank = { nMels, nBins, weights, lo, hi, packed, offset };
   filterbankCache.set(key, bank);
   return bank;
-}
-
-/** Number of centred STFT frames: 1 + floor(n / hop). */
-export function frameCount(n: number, hopLength: number): number {
-  return 1 + Math.floor(n / hopLength);
 }
 
 /**
