@@ -10,4 +10,3 @@ export * from './layout.ts';
 export * from './manifest.ts';
 export * from './pipeline.ts';
 export * from './run-record.ts';
-export * from './wasm.ts';
