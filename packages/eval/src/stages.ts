@@ -18,7 +18,7 @@ import {
   type StageDefinition,
 } from '@ser/core';
 import type { TopLevelSpec } from 'vega-lite';
-import { confusionMatrixSpec, learningCurvesSpec, parseHistory, renderFigure, type TrainingHistory } from './figures.ts';
+import { confusionMatrixSpec, learningCurvesSpec, parseHistory, renderFigure, type TrainingHistory } from './figures/index.ts';
 import { argmaxRows, splitMetrics, type EvalMetrics, type SplitMetrics } from './metrics.ts';
 import { describeProtocol } from './protocol.ts';
 import { renderReport, type ReportInput } from './report.ts';
