@@ -10,12 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/**
- * F(4×4, 3×3) (interpolation points 0, ±1, ±2, ∞): 36 products per 16 outputs, 4× fewer multiplies
- * than direct convolution (F(2×2, 3×3): 2.25×), and fewer transformed floats per output pixel
- * (36/16 against 16/4). Float32 error on layer-sized random data: ~2e-6 relative RMS from the direct
- * convolution (F(2×2, 3×3): ~1e-7 more accurate, but transforms moving nearly twice the floats).
- */
+/** The transform matrices of F(4×4, 3×3), interpolation points 0, ±1, ±2, ∞ (winograd.ts says why this size). */
 const BT = [
   [4, 0, -5, 0, 1, 0],
   [0, -4, -4, 1, 1, 0],

@@ -31,7 +31,7 @@ function factorize(n: number): number[] {
   return out;
 }
 
-/** Smallest m >= n whose prime factors are all in {2, 3, 5, 7} (fast FFT lengths). */
+/** Smallest m >= n that is a multiple of `multipleOf` (default 1) and has no prime factor above 7 (fast FFT lengths). */
 export function nextFastLength(n: number, multipleOf = 1): number {
   for (let m = Math.max(1, Math.ceil(n / multipleOf)); ; m++) {
     let r = m * multipleOf;

@@ -14,7 +14,7 @@
  * tiles (x also by the conv's one-pixel border); only sizes that are not a multiple of m need a
  * crop or pad copy. The transforms are WebAssembly SIMD over 4 channels (or filter entries) at a
  * time (C % 4 = 0) on the backend's heap: winograd.wat, unrolled from the transform matrices by
- * scripts/winograd-wat.ts (which also states why F(4×4, 3×3)).
+ * scripts/winograd-wat.ts.
  */
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs';
 import type { KernelCaller } from './call.ts';
@@ -22,7 +22,13 @@ import { heapModule, heapOffset, output } from './heap.ts';
 import { simdProduct } from './product.ts';
 import winogradWasm from './winograd.wat';
 
-/** F(m×m, 3×3) with m = 4: output tile size m, input tile size α = m + 2, α² planes (winograd.wat was generated for it). */
+/**
+ * F(4×4, 3×3) (interpolation points 0, ±1, ±2, ∞): 36 products per 16 outputs, 4× fewer multiplies
+ * than direct convolution (F(2×2, 3×3): 2.25×), and fewer transformed floats per output pixel
+ * (36/16 against 16/4). Float32 error on layer-sized random data: ~2e-6 relative RMS from the direct
+ * convolution (F(2×2, 3×3): ~1e-7 more accurate, but transforms moving nearly twice the floats).
+ */
+/** Output tile size m, input tile size α = m + 2, α² planes: F(4×4, 3×3), which winograd.wat was generated for. */
 const m = 4;
 const alpha = m + 2;
 const planes = alpha * alpha;
