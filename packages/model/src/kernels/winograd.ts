@@ -27,8 +27,8 @@ import winogradWasm from './winograd.wat';
  * than direct convolution (F(2×2, 3×3): 2.25×), and fewer transformed floats per output pixel
  * (36/16 against 16/4). Float32 error on layer-sized random data: ~2e-6 relative RMS from the direct
  * convolution (F(2×2, 3×3): ~1e-7 more accurate, but transforms moving nearly twice the floats).
+ * Output tile size m, input tile size α = m + 2, α² planes; winograd.wat was generated for m = 4.
  */
-/** Output tile size m, input tile size α = m + 2, α² planes: F(4×4, 3×3), which winograd.wat was generated for. */
 const m = 4;
 const alpha = m + 2;
 const planes = alpha * alpha;
