@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { watVitePlugin } from '@ser/build/wat2wasm';
 
 export default defineConfig({
+  // `import bytes from './x.wat'`: the compiled module, as in the esbuild bundles (packages/build/src/wat2wasm.js).
+  plugins: [watVitePlugin()],
   test: {
     include: ['packages/*/test/**/*.test.ts'],
     testTimeout: 120_000,

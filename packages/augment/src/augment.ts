@@ -3,13 +3,12 @@
  * its samples) comes from rngFor(seed, source id, kind, n), so results do not depend on which
  * worker renders which clip, nor in what order.
  */
+import { rngFor, timeStretch, vocoderAnalysis, type VocoderAnalysis } from '@ser/dsp';
 import type { MelParams } from '@ser/features/params';
 import type { AugmentParams } from './params.ts';
 import { clipTensor } from '@ser/features';
 import { addNoise } from './noise.ts';
 import { pitchShift } from './pitch.ts';
-import { rngFor } from './prng.ts';
-import { timeStretch, vocoderAnalysis, type VocoderAnalysis } from './vocoder.ts';
 
 export const AUGMENT_KINDS = ['noise', 'pitch', 'stretch'] as const;
 export type AugmentKind = (typeof AUGMENT_KINDS)[number];

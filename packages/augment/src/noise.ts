@@ -1,4 +1,4 @@
-import type { Rng } from './prng.ts';
+import type { Rng } from '@ser/dsp';
 
 /**
  * Additive white Gaussian noise at a given SNR (dB) relative to the clip's mean power:

@@ -1,5 +1,4 @@
-import { resample } from '@ser/features';
-import { timeStretch, vocoderAnalysis, type TimeStretchOptions } from './vocoder.ts';
+import { resample, timeStretch, vocoderAnalysis, type TimeStretchOptions } from '@ser/dsp';
 
 export interface PitchShiftOptions extends TimeStretchOptions {
   /** Steps per octave (default 12: semitones). */

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { timeStretch } from '@ser/dsp';
 import { melParams } from '@ser/features/params';
 import { clipLogMel } from '@ser/features';
 import { pitchShift } from '../src/pitch.ts';
-import { timeStretch } from '../src/vocoder.ts';
 
 const DIR = resolve(import.meta.dirname, '../../../../shared/golden/ravdess-augment') + '/';
 interface Entry { file: string; trimmed: string; length: number; outputs: Record<string, { file: string; length: number }> }

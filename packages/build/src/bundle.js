@@ -6,6 +6,7 @@
  * Workspace sources (relative imports and @ser/* packages) are inlined; third-party packages stay
  * imports and resolve from the bundle's folder, <package>/node_modules/.cache/ser-bundles/<name>/, exactly
  * as from the package's own sources. `import.meta.url` keeps meaning each source file's own URL.
+ * A `.wat` import is inlined as its compiled WebAssembly module (wat2wasm.js).
  * A bundle is reused while every source file it was built from has the same content.
  *
  * Plain JavaScript (types in bundle.d.ts) because bin/ser.js loads it before anything TypeScript can run.
@@ -15,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { watEsbuildPlugin } from './wat2wasm.js';
 
 /** Packages of this scope are workspace sources, bundled; all others stay imports. */
 export const WORKSPACE_SCOPE = '@ser/';
@@ -76,7 +78,7 @@ export async function bundle(name, code, near) {
     metafile: true,
     write: false,
     logLevel: 'silent',
-    plugins: [workspaceOnly],
+    plugins: [workspaceOnly, watEsbuildPlugin],
   });
   const sources = Object.keys(result.metafile.inputs)
     .filter((f) => !f.startsWith('<stdin>') && f !== 'entry.ts')

@@ -13,4 +13,3 @@ export * from './manifest.ts';
 export * from './fingerprint.ts';
 export * from './pipeline.ts';
 export * from './run-record.ts';
-export * from './wasm.ts';

@@ -9,7 +9,7 @@ import type { Backend } from '@ser/model/params';
 import { roleOf, rowsByRole } from '@ser/split/join';
 import { splitParams } from '@ser/split/params';
 import type { TopLevelSpec } from 'vega-lite';
-import { confusionMatrixSpec, learningCurvesSpec, parseHistory, renderFigure, type TrainingHistory } from './figures.ts';
+import { confusionMatrixSpec, learningCurvesSpec, parseHistory, renderFigure, type TrainingHistory } from './figures/index.ts';
 import { argmaxRows, splitMetrics, type EvalMetrics, type SplitMetrics } from './metrics.ts';
 import { CONFUSION_KINDS, EVALUATED } from './outputs.ts';
 import type { EvalParams } from './params.ts';

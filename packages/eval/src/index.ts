@@ -1,5 +1,5 @@
 export * from './metrics.ts';
-export * from './figures.ts';
+export * from './figures/index.ts';
 export * from './compare.ts';
 export * from './protocol.ts';
 export * from './report.ts';

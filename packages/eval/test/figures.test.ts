@@ -7,8 +7,8 @@ import {
   parseHistory,
   renderFigure,
   svgToPng,
-} from '../src/figures.ts';
-import { colorLut, colorize, encodePng } from '../src/raster.ts';
+} from '../src/figures/index.ts';
+import { colorLut, colorize, encodePng } from '../src/figures/raster.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confusionMatrixSpec, learningCurvesSpec, melComparisonSpec, parseHistory, renderSvg } from '../src/figures.ts';
+import { confusionMatrixSpec, learningCurvesSpec, melComparisonSpec, parseHistory, renderSvg } from '../src/figures/index.ts';
 import { splitMetrics, type EvalMetrics } from '../src/metrics.ts';
 import { renderReport, type ReportInput } from '../src/report.ts';
 

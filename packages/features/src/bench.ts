@@ -6,12 +6,11 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { toRagged, withPool } from '@ser/core';
+import { decodeWav, resample } from '@ser/dsp';
 import { clipTensor } from './extract.ts';
 import { FEATURE_WORKER, melTensors, trimFiles } from './feature-pool.ts';
 import { melParams, trimParams } from './params.ts';
-import { resample } from './resample.ts';
 import { trimSilence } from './trim.ts';
-import { decodeWav } from './wav.ts';
 import type { TrimmedClip } from './extract.ts';
 
 /** Every .wav under `dir` (recursively), sorted. */

@@ -5,11 +5,10 @@
  * the one-file command and prediction. Only type imports of the params: pool workers load this
  * module, and they start faster without Arrow and zod.
  */
+import { decodeWav, resample } from '@ser/dsp';
 import type { MelParams, TrimParams } from './params.ts';
 import { fixFrames, logMelSpectrogram } from './mel.ts';
-import { resample } from './resample.ts';
 import { trimSilence } from './trim.ts';
-import { decodeWav } from './wav.ts';
 
 /** A clip that has no sound above the trim floor: reported and excluded, not crashed on. */
 export class SilentClipError extends Error {

@@ -2,9 +2,9 @@
  * Log-Mel spectrograms as librosa 0.10: feature.melspectrogram (periodic Hann window, centred STFT
  * with zero padding, power 2, Slaney mel filterbank with Slaney area normalisation) followed by
  * power_to_db(ref=np.max, amin=1e-10, top_db), and a fixed frame count (truncate or right-pad).
- * The STFT is computed in float32 (PFFFT, fft32.ts); librosa's is float64 stored as complex64.
+ * The STFT is computed in float32 (PFFFT, @ser/dsp); librosa's is float64 stored as complex64.
  */
-import { realFft32 } from './fft32.ts';
+import { frameCount, realFft32 } from '@ser/dsp';
 
 export interface MelOptions {
   sampleRate: number;
@@ -86,24 +86,6 @@ export function melFilterbank(sampleRate: number, nFft = 2048, nMels = 128, fmin
   const bank = { nMels, nBins, weights, lo, hi, packed, offset };
   filterbankCache.set(key, bank);
   return bank;
-}
-
-const windowCache = new Map<number, Float64Array>();
-
-/** Periodic Hann window (scipy.signal.get_window('hann', n, fftbins=True)). */
-export function hannWindow(n: number): Float64Array {
-  let w = windowCache.get(n);
-  if (!w) {
-    w = new Float64Array(n);
-    for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
-    windowCache.set(n, w);
-  }
-  return w;
-}
-
-/** Number of centred STFT frames: 1 + floor(n / hop). */
-export function frameCount(n: number, hopLength: number): number {
-  return 1 + Math.floor(n / hopLength);
 }
 
 /**

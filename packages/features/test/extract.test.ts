@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readNumbers, readStrings, readTensor } from '@ser/core';
+import { WavError } from '@ser/dsp';
+import { makeWav } from '@ser/dsp/testing';
 import { melParams, trimParams } from '../src/params.ts';
 import { extractFeatures, loadTrimmed, SilentClipError } from '../src/extract.ts';
 import { featureTable } from '../src/feature-table.ts';
 import { fixFrames } from '../src/mel.ts';
-import { WavError } from '../src/wav.ts';
-import { makeWav } from './helpers.ts';
 
 const trim = trimParams.parse({});
 const mel = melParams.parse({});

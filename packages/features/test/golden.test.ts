@@ -6,11 +6,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeWav, resample } from '@ser/dsp';
 import { melParams as melSchema, trimParams as trimSchema } from '../src/params.ts';
 import { clipLogMel, loadTrimmed } from '../src/extract.ts';
 import { melFilterbank } from '../src/mel.ts';
-import { resample } from '../src/resample.ts';
-import { decodeWav } from '../src/wav.ts';
 import { GOLDEN, restoreRavdess } from './helpers.ts';
 
 interface GoldenFile {

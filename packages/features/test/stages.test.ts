@@ -6,10 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildTable, readNumbers, readRagged, readStrings, readTensor } from '@ser/core';
 import { memoryStageContext } from '@ser/core/testing';
 import { clipTensor, loadTrimmed } from '../src/extract.ts';
+import { makeWav } from '@ser/dsp/testing';
 import { stage as melStage } from '../src/mel-stage.ts';
 import { melParams as melSchema, trimParams as trimSchema } from '../src/params.ts';
 import { stage as trimStage } from '../src/trim-stage.ts';
-import { makeWav } from './helpers.ts';
 
 /** A 1 s clip: 0.3 s silence, 0.4 s of a 440 Hz tone, 0.3 s silence. */
 function toneBurst(sampleRate: number, channels: number): number[] {

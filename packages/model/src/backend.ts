@@ -7,9 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Backend } from './params.ts';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { compilePasses } from './kernels/passes.ts';
 import { registerFastKernels } from './kernels/register.ts';
-import { compileWinograd } from './kernels/winograd.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -28,7 +26,6 @@ async function useWasm(): Promise<string> {
   // A file path prefix: Node reads the .wasm binaries from the installed package's dist folder.
   wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-  await Promise.all([compilePasses(), compileWinograd()]);
   registerFastKernels('wasm');
   return 'wasm';
 }

@@ -3,8 +3,8 @@
  * split, and with groupBy 'actor' whole speakers do. Augmented variants follow their source
  * (see join.ts), so nothing derived from a validation/test recording reaches training.
  */
+import { rngFor, shuffled } from '@ser/dsp';
 import type { SplitParams } from './params.ts';
-import { rngFor, shuffled } from '../../augment/src/prng.ts';
 
 export const SPLITS = ['train', 'val', 'test'] as const;
 export type SplitName = (typeof SPLITS)[number];

@@ -4,10 +4,11 @@
  *   forward:  μ, σ² = batch moments over all but the last axis; y = γ (x − μ) / √(σ² + ε) + β
  *   backward: dβ = Σ dy, dγ = Σ dy·x̂, dx = γ / (N √(σ² + ε)) · (N dy − dβ − x̂ dγ)
  * (Ioffe & Szegedy 2015, §3; the gradient through the batch statistics included). σ² is the biased
- * variance, as tf.moments and the tfjs-layers BatchNormalization layer use.
+ * variance, as tf.moments and the tfjs-layers BatchNormalization layer use. The passes are
+ * channel_passes.ts (SIMD on the wasm backend).
  */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs';
-import { passes } from './passes.ts';
+import { channelPasses } from './channel_passes.ts';
 import { floats, output } from './heap.ts';
 
 export const BATCH_NORM_TRAIN = 'SerBatchNormTrain';
@@ -22,7 +23,7 @@ export function batchNormTrainConfig(backendName: string): KernelConfig {
       const { x, gamma, beta } = inputs as { x: TensorInfo; gamma: TensorInfo; beta: TensorInfo };
       const epsilon = attrs!.epsilon as number;
       const C = x.shape[x.shape.length - 1];
-      const ops = passes(backend);
+      const ops = channelPasses(backend);
       const y = output(backend, x.shape);
       const mean = output(backend, [C]);
       const variance = output(backend, [C]);
@@ -58,7 +59,7 @@ export function batchNormTrainGradConfig(backendName: string): KernelConfig {
       const { dy, x, mean, variance, gamma } = inputs as Record<string, TensorInfo>;
       const epsilon = attrs!.epsilon as number;
       const C = x.shape[x.shape.length - 1];
-      const ops = passes(backend);
+      const ops = channelPasses(backend);
       const dx = output(backend, x.shape);
       const dgamma = output(backend, [C]);
       const dbeta = output(backend, [C]);

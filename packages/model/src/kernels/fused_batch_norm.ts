@@ -1,11 +1,11 @@
 /**
  * FusedBatchNorm (inference: given mean and variance) over channels-last data as one pass,
  * y = x·scale' + shift' with scale' = scale/√(var + ε), shift' = offset − mean·scale'.
- * The wasm version recomputes indices per element; this is the SIMD pass of passes.ts.
+ * The wasm version recomputes indices per element; this is the affine channel pass (channel_passes.ts, SIMD).
  * Per-channel (rank-1, last-axis) statistics of float32 data only; other shapes use `fallback`.
  */
 import { FusedBatchNorm, type FusedBatchNormAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
-import { passes } from './passes.ts';
+import { channelPasses } from './channel_passes.ts';
 import { floats, output } from './heap.ts';
 
 export function fusedBatchNormConfig(backendName: string, fallback: KernelFunc): KernelConfig {
@@ -30,7 +30,7 @@ export function fusedBatchNormConfig(backendName: string, fallback: KernelFunc):
         k[c] = (g ? g[c] : 1) / Math.sqrt(v[c] + varianceEpsilon);
         b[c] = (o ? o[c] : 0) - m[c] * k[c];
       }
-      passes(backend).affine(x!, info, k, b);
+      channelPasses(backend).affine(x!, info, k, b);
       return info;
     },
   };

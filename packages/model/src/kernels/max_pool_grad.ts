@@ -2,11 +2,12 @@
  * MaxPoolGrad as one pass over the pooling windows: each output's gradient goes to the first
  * maximum of its window in row-major order (the rule of TF and of the tfjs cpu backend), summed
  * where windows overlap. Any stride, pad and dilation; NHWC float32 (others use `fallback`).
- * The 2×2 / stride 2 / unpadded case (every MaxPooling2D of the model) is one SIMD pass (passes.ts).
+ * The 2×2 / stride 2 / unpadded case (every MaxPooling2D of the model) is one pass of its own:
+ * SIMD (max_pool_grad.wat) on the wasm backend when C % 4 = 0, else a JS loop.
  */
 import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs';
-import { floats, output } from './heap.ts';
-import { passes } from './passes.ts';
+import { floats, heapModule, heapOffset, output } from './heap.ts';
+import maxPoolGradWasm from './max_pool_grad.wat';
 
 export function maxPoolGradConfig(backendName: string, fallback: KernelFunc): KernelConfig {
   return {
@@ -25,7 +26,7 @@ export function maxPoolGradConfig(backendName: string, fallback: KernelFunc): Ke
       if (eH === 2 && eW === 2 && sh === 2 && sw === 2 && top === 0 && left === 0) {
         // The windows write every dx element unless a row or column is left over.
         const { info } = output(backend, input.shape, H !== 2 * oH || W !== 2 * oW);
-        passes(backend).maxPool2x2Grad(input, dy, info, { B, H, W, C, oH, oW });
+        maxPool2x2Grad(backend, input, dy, info, { B, H, W, C, oH, oW });
         return info;
       }
       // Allocate first: a growing wasm heap detaches views taken before.
@@ -69,4 +70,54 @@ export function maxPoolGradConfig(backendName: string, fallback: KernelFunc): Ke
       return info;
     },
   };
+}
+
+/** Shape of a 2×2 / stride-2 / unpadded max pool: input [B,H,W,C], output [B,oH,oW,C]. */
+interface Pool2x2 {
+  B: number;
+  H: number;
+  W: number;
+  C: number;
+  oH: number;
+  oW: number;
+}
+
+const simdModule = heapModule<{
+  maxPool2x2Grad(x: number, g: number, dx: number, B: number, H: number, W: number, C: number, oH: number, oW: number): void;
+}>(maxPoolGradWasm);
+
+/**
+ * MaxPoolGrad of non-overlapping 2×2 windows: the first of the four (row-major) holding the maximum
+ * gets dy (TF's rule); dx elements outside every window are left as they are.
+ */
+function maxPool2x2Grad(backend: object, input: TensorInfo, dy: TensorInfo, dxInfo: TensorInfo, p: Pool2x2): void {
+  const { B, H, W, C, oH, oW } = p;
+  const simd = simdModule.on(backend);
+  if (simd && C % 4 === 0 && B * oH * oW !== 0) {
+    const ptr = (info: TensorInfo) => heapOffset(simd.backend, info);
+    simd.exports.maxPool2x2Grad(ptr(input), ptr(dy), ptr(dxInfo), B, H, W, C, oH, oW);
+    return;
+  }
+  const x = floats(backend, input);
+  const g = floats(backend, dy);
+  const dx = floats(backend, dxInfo);
+  const row = W * C;
+  let gi = 0;
+  for (let b = 0; b < B; b++)
+    for (let r = 0; r < oH; r++)
+      for (let q = 0; q < oW; q++) {
+        const p00 = ((b * H + 2 * r) * W + 2 * q) * C;
+        for (let ch = 0; ch < C; ch++, gi++) {
+          const p0 = p00 + ch;
+          const p1 = p0 + C;
+          const p2 = p0 + row;
+          const p3 = p2 + C;
+          let at = p0;
+          if (x[p1] > x[at]) at = p1;
+          if (x[p2] > x[at]) at = p2;
+          if (x[p3] > x[at]) at = p3;
+          dx[p0] = dx[p1] = dx[p2] = dx[p3] = 0;
+          dx[at] = g[gi];
+        }
+      }
 }

@@ -21,8 +21,8 @@
  *    (16 taps: passband within 1.2e-5 dB, images >= 118 dB down). Much cheaper than evaluating
  *    the long kernel at every output instant (~230 taps at a 2-semitone pitch shift).
  */
-import { nextFastLength } from './fft.ts';
-import { pffftLength, realFft32 } from './fft32.ts';
+import { nextFastLength } from './fft/plan.ts';
+import { pffftLength, realFft32 } from './fft/pffft.ts';
 
 /** Cutoff (-6 dB point) as a fraction of the lower Nyquist frequency. */
 const CUTOFF = 0.956871448;
@@ -134,9 +134,9 @@ export function resample(x: Float32Array, srIn: number, srOut: number): Float32A
   return resampleAnyRatio(x, srOut / srIn);
 }
 
-/** Relative cost of one FFT pass over the data per radix (measured on fft.ts; radix 4 covers two 2s). */
+/** Relative cost of one FFT pass over the data per radix (measured on the float64 FFT, fft/plan.ts; radix 4 covers two 2s). */
 const PASS_COST: Record<number, number> = { 4: 1, 2: 0.75, 3: 1, 5: 1.2, 7: 1.5 };
-/** fft.ts cost of length n; PFFFT's lengths run ~4x faster. */
+/** The float64 FFT's cost of length n; PFFFT's lengths run ~4x faster. */
 function fftCost(n: number): number {
   let cost = 0;
   for (let m = n, i = 0, radices = [4, 2, 3, 5, 7]; i < radices.length; ) if (m % radices[i] === 0) (cost += PASS_COST[radices[i]]), (m /= radices[i]); else i++;
@@ -148,7 +148,7 @@ function fftCost(n: number): number {
  * times the input Nyquist, and transformed back at M = p·k samples: y[i] is the filtered signal
  * at input time i·q/p. The padding holds the kernel's tails plus `margin` input samples, so
  * y[M - i] is the filtered signal at time -i·q/p (circular convolution without wrap). Float32
- * transforms (fft32.ts): their rounding is ~1e-7 of the largest bin.
+ * transforms (fft/pffft.ts): their rounding is ~1e-7 of the largest bin.
  */
 function filterFft(x: Float32Array, p: number, q: number, lower: number, margin: number): { y: Float32Array; M: number } {
   const n = x.length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeWav, WavError } from '../src/wav.ts';
-import { makeWav } from './helpers.ts';
+import { makeWav } from '../src/testing.ts';
 
 // Values exactly representable at every bit depth tested (multiples of 1/128).
 const stereo = [0.5, -0.25, -1, 0.75, 0.125, 0, -0.5, -0.5];

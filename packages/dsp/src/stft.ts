@@ -4,8 +4,10 @@
  * bit-level agreement is not needed, float32 PFFFT), and an inverse (float32 PFFFT) that
  * overlap-adds into float32 and divides by the window sum-square envelope.
  */
-import { hannWindow, realFft, realFft32 } from '@ser/features';
 import { atan2fArray } from './atan2f.ts';
+import { realFft } from './fft/real.ts';
+import { realFft32 } from './fft/pffft.ts';
+import { hannWindow } from './window.ts';
 
 /** Complex64 spectrogram, frame-major: bin k of frame t at `t * bins + k`. */
 export interface Spectrogram {
@@ -23,6 +25,11 @@ export interface StftOptions {
 }
 
 const resolve = ({ nFft = 2048, hopLength }: StftOptions) => ({ nFft, hop: hopLength ?? Math.floor(nFft / 4) });
+
+/** Number of centred STFT frames of n samples (center=True): 1 + floor(n / hop). */
+export function frameCount(n: number, hopLength: number): number {
+  return 1 + Math.floor(n / hopLength);
+}
 
 /**
  * |D| and angle(D) of D = librosa.stft(y, n_fft, hop_length, center=True, pad_mode='constant')
@@ -61,7 +68,7 @@ let scratch = new Float32Array(0);
 export function stftPolar(y: Float32Array, opts: AnalysisOptions = {}, out: { mag?: Float32Array; phase?: Float32Array } = {}): PolarSpectrogram {
   const { nFft, hop } = resolve(opts);
   const bins = nFft / 2 + 1;
-  const frames = 1 + Math.floor(y.length / hop);
+  const frames = frameCount(y.length, hop);
   const size = frames * bins;
   const { mag = new Float32Array(size), phase = new Float32Array(size) } = out;
   if (mag.length !== size || phase.length !== size) throw new Error(`stftPolar: output arrays must hold ${frames} frames x ${bins} bins`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { complexFft, nextFastLength, realFft } from '../src/fft.ts';
+import { complexFft, nextFastLength } from '../src/fft/plan.ts';
+import { realFft } from '../src/fft/real.ts';
 
 /** Direct O(n²) DFT as the reference. */
 function dft(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {

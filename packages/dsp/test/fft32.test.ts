@@ -1,7 +1,7 @@
-/** fft32 (PFFFT, float32) against fft.ts (float64): same spectrum within float32 rounding. */
+/** realFft32 (PFFFT, float32) against realFft (float64): same spectrum within float32 rounding. */
 import { describe, expect, it } from 'vitest';
-import { realFft } from '../src/fft.ts';
-import { realFft32 } from '../src/fft32.ts';
+import { realFft } from '../src/fft/real.ts';
+import { realFft32 } from '../src/fft/pffft.ts';
 
 /** Max |X32 - X64| over all bins, relative to the largest |X64|. */
 function relativeError(n: number, seed: number): number {

@@ -1,13 +1,10 @@
 /**
- * Float64 FFTs of any length: a Stockham autosort mixed-radix FFT (radix 4, 2, 3, 5, 7 butterflies,
- * a generic odd-prime butterfly for the rest; Van Loan, "Computational Frameworks for the FFT", 1992),
- * and a real FFT of even length by packing into a half-length complex FFT (Numerical Recipes §12.3).
- * Cost is O(n · sum of prime factors): use `nextFastLength` to pad to a 2·3·5·7-smooth length.
- * Plans (twiddles) are built once per length and cached.
+ * The passes of the Stockham FFT (plan.ts), one decimation-in-frequency butterfly per radix:
+ * radix 4, 2, 3, 5 and 7 unrolled, any other odd prime r by pairing x_k with x_{r-k}.
  */
-import { cachedPlan } from './lru.ts';
 
-interface Stage {
+/** One pass of a plan: the radix, where it sits in the factorisation, and its twiddles. */
+export interface Stage {
   radix: number;
   /** Length of the sub-transform this stage splits (n / product of earlier radices). */
   span: number;
@@ -20,99 +17,8 @@ interface Stage {
   rootIm: Float64Array;
 }
 
-/** A complex FFT of length n, forward (e^{-2πi kn/N}) and unnormalised. */
-export interface ComplexFft {
-  readonly n: number;
-  /** Transforms (re, im) in place. */
-  forward(re: Float64Array, im: Float64Array): void;
-  /**
-   * Forward transform without the final copy: returns the arrays holding the result, either
-   * (re, im) or internal scratch buffers valid until the plan's next call.
-   */
-  transform(re: Float64Array, im: Float64Array): [Float64Array, Float64Array];
-  /** Inverse transform, scaled by 1/n. */
-  inverse(re: Float64Array, im: Float64Array): void;
-}
-
-function factorize(n: number): number[] {
-  const out: number[] = [];
-  while (n % 4 === 0) (out.push(4), (n /= 4));
-  for (const p of [2, 3, 5]) while (n % p === 0) (out.push(p), (n /= p));
-  for (let p = 7; n > 1; p += 2) while (n % p === 0) (out.push(p), (n /= p));
-  return out;
-}
-
-/** Smallest m >= n whose prime factors are all in {2, 3, 5, 7} (fast FFT lengths). */
-export function nextFastLength(n: number, multipleOf = 1): number {
-  for (let m = Math.max(1, Math.ceil(n / multipleOf)); ; m++) {
-    let r = m * multipleOf;
-    for (const p of [2, 3, 5, 7]) while (r % p === 0) r /= p;
-    if (r === 1) return m * multipleOf;
-  }
-}
-
-const complexCache = new Map<number, ComplexFft>();
-
-/** Cached complex FFT plan for length n (n >= 1). */
-export function complexFft(n: number): ComplexFft {
-  return cachedPlan(complexCache, n, buildComplexFft);
-}
-
-function buildComplexFft(n: number): ComplexFft {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`FFT length must be a positive integer, got ${n}`);
-  const stages: Stage[] = [];
-  let stride = 1;
-  for (const radix of factorize(n)) {
-    const span = n / stride;
-    const m = span / radix;
-    const twiddles = new Float64Array(2 * m * (radix - 1));
-    for (let p = 0; p < m; p++)
-      for (let j = 1; j < radix; j++) {
-        const a = (-2 * Math.PI * p * j) / span;
-        twiddles[2 * (p * (radix - 1) + j - 1)] = Math.cos(a);
-        twiddles[2 * (p * (radix - 1) + j - 1) + 1] = Math.sin(a);
-      }
-    const rootRe = new Float64Array(radix), rootIm = new Float64Array(radix);
-    for (let e = 0; e < radix; e++) (rootRe[e] = Math.cos((-2 * Math.PI * e) / radix)), (rootIm[e] = Math.sin((-2 * Math.PI * e) / radix));
-    stages.push({ radix, span, stride, twiddles, rootRe, rootIm });
-    stride *= radix;
-  }
-  const bRe = new Float64Array(n);
-  const bIm = new Float64Array(n);
-  // Scratch for the generic odd-prime butterfly.
-  const maxRadix = Math.max(1, ...stages.map((s) => s.radix));
-  const tRe = new Float64Array(maxRadix + 1);
-  const tIm = new Float64Array(maxRadix + 1);
-
-  // Stockham passes ping-pong between the caller's arrays and the scratch pair.
-  function transform(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {
-    let xr: Float64Array = re, xi: Float64Array = im, yr: Float64Array = bRe, yi: Float64Array = bIm;
-    for (const st of stages) {
-      runStage(st, xr, xi, yr, yi, tRe, tIm);
-      const tr = xr, ti = xi;
-      (xr = yr), (xi = yi), (yr = tr), (yi = ti);
-    }
-    return [xr, xi];
-  }
-  function forward(re: Float64Array, im: Float64Array) {
-    const [xr, xi] = transform(re, im);
-    if (xr !== re) (re.set(xr), im.set(xi));
-  }
-  return {
-    n,
-    forward,
-    transform,
-    // ifft(x) = swap(fft(swap(x))) / n, swap = exchange real and imaginary parts.
-    inverse(re, im) {
-      forward(im, re);
-      const s = 1 / n;
-      for (let k = 0; k < n; k++) (re[k] *= s), (im[k] *= s);
-    },
-  };
-}
-
 /** One Stockham DIF pass: y[q + s(rp + j)] = w^(pj) · DFT_r(x[q + s(p + km)])_j. */
-function runStage(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, tRe: Float64Array, tIm: Float64Array) {
+export function runStage(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, tRe: Float64Array, tIm: Float64Array) {
   // One small function per radix keeps each hot loop monomorphic and optimisable on its own.
   const kernel = st.radix === 4 ? radix4 : st.radix === 2 ? radix2 : st.radix === 3 ? radix3 : st.radix === 5 ? radix5 : st.radix === 7 ? radix7 : radixOdd;
   kernel(st, xr, xi, yr, yi, tRe, tIm);
@@ -379,105 +285,4 @@ function radixOdd(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Arra
       }
     }
   }
-}
-
-/** A real FFT of even length n: n real samples <-> n/2 + 1 complex bins. */
-export interface RealFft {
-  readonly n: number;
-  /** Spectrum of `x` (length <= n, zero-extended to n) into re/im (length n/2 + 1). */
-  forward(x: Float32Array | Float64Array, re: Float64Array, im: Float64Array): void;
-  /** Real signal (length n) from bins re/im (length n/2 + 1), scaled by 1/n; re/im are clobbered. */
-  inverse(re: Float64Array, im: Float64Array, out: Float64Array): void;
-}
-
-const realCache = new Map<number, RealFft>();
-
-/** Cached real FFT plan for even length n. */
-export function realFft(n: number): RealFft {
-  return cachedPlan(realCache, n, buildRealFft);
-}
-
-function buildRealFft(n: number): RealFft {
-  if (!Number.isInteger(n) || n < 2 || n % 2) throw new Error(`real FFT length must be even and >= 2, got ${n}`);
-  const h = n / 2;
-  const c = complexFft(h);
-  const zr = new Float64Array(h), zi = new Float64Array(h);
-  // e^{-2πik/n}, k = 0..h
-  const wr = new Float64Array(h + 1), wi = new Float64Array(h + 1);
-  for (let k = 0; k <= h; k++) (wr[k] = Math.cos((-2 * Math.PI * k) / n)), (wi[k] = Math.sin((-2 * Math.PI * k) / n));
-  return {
-    n,
-    forward(x, re, im) {
-      packPairs(x, zr, zi);
-      const [fr, fi] = c.transform(zr, zi);
-      splitSpectrum(fr, fi, wr, wi, re, im);
-    },
-    inverse(re, im, out) {
-      mergeSpectrum(re, im, wr, wi, zr, zi);
-      // Unscaled inverse by the swap trick (see ComplexFft.inverse); the 1/h goes into the unpacking.
-      const [gi, gr] = c.transform(zi, zr);
-      unpackPairs(gr, gi, 1 / h, out);
-    },
-  };
-}
-
-/** z[k] = x[2k] + i·x[2k+1]; samples past x.length are zeros (zero padding without a copy). */
-function packPairs(x: Float32Array | Float64Array, zr: Float64Array, zi: Float64Array) {
-  const h = zr.length;
-  const pairs = Math.min(h, x.length >> 1);
-  for (let k = 0; k < pairs; k++) (zr[k] = x[2 * k]), (zi[k] = x[2 * k + 1]);
-  if (pairs < h) {
-    zr.fill(0, pairs);
-    zi.fill(0, pairs);
-    if (x.length & 1) zr[pairs] = x[x.length - 1];
-  }
-}
-
-/**
- * X[k] = E[k] + w^k O[k], E = (Z[k] + conj Z[h-k]) / 2, O = (Z[k] - conj Z[h-k]) / 2i, k = 0..h.
- * Bins k and h-k share their loads: E[h-k] = conj E[k], O[h-k] = conj O[k].
- */
-function splitSpectrum(fr: Float64Array, fi: Float64Array, wr: Float64Array, wi: Float64Array, re: Float64Array, im: Float64Array) {
-  const h = fr.length;
-  re[0] = fr[0] + fi[0];
-  im[0] = 0;
-  re[h] = fr[0] - fi[0];
-  im[h] = 0;
-  for (let k = 1, b = h - 1; k <= b; k++, b--) {
-    const er = 0.5 * (fr[k] + fr[b]), ei = 0.5 * (fi[k] - fi[b]);
-    const or = 0.5 * (fi[k] + fi[b]), oi = -0.5 * (fr[k] - fr[b]);
-    re[k] = er + wr[k] * or - wi[k] * oi;
-    im[k] = ei + wr[k] * oi + wi[k] * or;
-    re[b] = er + wr[b] * or + wi[b] * oi;
-    im[b] = -ei - wr[b] * oi + wi[b] * or;
-  }
-}
-
-/**
- * Z[k] = E[k] + i·O[k], E = (X[k] + conj X[h-k]) / 2, O = conj(w^k) (X[k] - conj X[h-k]) / 2,
- * computed for k and h-k together from the same loads.
- */
-function mergeSpectrum(re: Float64Array, im: Float64Array, wr: Float64Array, wi: Float64Array, zr: Float64Array, zi: Float64Array) {
-  const h = zr.length;
-  for (let k = 0, b = h; k <= b; k++, b--) {
-    const er = 0.5 * (re[k] + re[b]), ei = 0.5 * (im[k] - im[b]);
-    const dr = 0.5 * (re[k] - re[b]), di = 0.5 * (im[k] + im[b]);
-    // k < h: Z[k]
-    if (k < h) {
-      const or = dr * wr[k] + di * wi[k], oi = di * wr[k] - dr * wi[k];
-      zr[k] = er - oi;
-      zi[k] = ei + or;
-    }
-    // b in (0, h) and b != k: Z[b] from E[b] = conj E[k], D[b] = -conj D[k]
-    if (b < h && b > k) {
-      const or = -dr * wr[b] + di * wi[b], oi = di * wr[b] + dr * wi[b];
-      zr[b] = er - oi;
-      zi[b] = -ei + or;
-    }
-  }
-}
-
-/** x[2k] = s·Re z[k], x[2k+1] = s·Im z[k]. */
-function unpackPairs(zr: Float64Array, zi: Float64Array, scale: number, out: Float64Array) {
-  for (let k = 0; k < zr.length; k++) (out[2 * k] = zr[k] * scale), (out[2 * k + 1] = zi[k] * scale);
 }

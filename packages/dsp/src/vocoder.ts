@@ -3,7 +3,7 @@
  * reproducing its float32 arithmetic (complex64 STFT, float32 phase accumulator, float64 phase
  * advance) so outputs agree to float rounding, not just perceptually.
  */
-import { istft, stftPolar, type AnalysisOptions, type Spectrogram, type StftOptions } from './stft.ts';
+import { frameCount, istft, stftPolar, type AnalysisOptions, type Spectrogram, type StftOptions } from './stft.ts';
 
 const HALF_PI_HI = 1.5703125; // π/2 rounded to 8 bits: quarter turns · HALF_PI_HI is exact
 const HALF_PI_LO = Math.PI / 2 - HALF_PI_HI;
@@ -37,7 +37,7 @@ export function vocoderAnalysis(y: Float32Array, opts: AnalysisOptions = {}): Vo
   const nFft = opts.nFft ?? 2048;
   const hopLength = opts.hopLength ?? Math.floor(nFft / 4);
   const bins = nFft / 2 + 1;
-  const frames = 1 + Math.floor(y.length / hopLength);
+  const frames = frameCount(y.length, hopLength);
   const size = frames * bins;
   const mag = new Float32Array((frames + 2) * bins); // librosa's two zero columns after the last frame
   if (phaseScratch.length < size) phaseScratch = new Float32Array(size);

@@ -1,4 +1,4 @@
-/** The part of @echogarden/pffft-wasm's Emscripten module used by fft32.ts (the package ships no types). */
+/** The part of @echogarden/pffft-wasm's Emscripten module used by pffft.ts (the package ships no types). */
 declare module '@echogarden/pffft-wasm/simd' {
   export interface PffftModule {
     HEAPF32: Float32Array<ArrayBuffer>;

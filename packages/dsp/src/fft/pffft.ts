@@ -1,13 +1,13 @@
 /**
  * Float32 real FFTs through PFFFT (J. Pommier's SIMD FFT, BSD licence; the WASM SIMD build of
- * @echogarden/pffft-wasm): ~3.5x faster than fft.ts at n = 2048. For the mel STFT and the
- * resampler's transforms, where float32 rounding (~1e-7 of the largest bin) is far below what a
- * log-Mel resolves and below the resampler's own -118 dB; time stretch's analysis keeps fft.ts's
- * float64 (it reproduces librosa to float rounding). Lengths PFFFT cannot do (it needs a multiple of 32 with no prime factor above 5) run
- * through fft.ts, rounded to float32.
+ * @echogarden/pffft-wasm): ~3.5x faster than the float64 real FFT (real.ts) at n = 2048. For the mel
+ * STFT and the resampler's transforms, where float32 rounding (~1e-7 of the largest bin) is far below
+ * what a log-Mel resolves and below the resampler's own -118 dB; time stretch's analysis keeps the
+ * float64 FFT (it reproduces librosa to float rounding). Lengths PFFFT cannot do (it needs a multiple
+ * of 32 with no prime factor above 5) run through the float64 FFT, rounded to float32.
  */
 import PFFFT from '@echogarden/pffft-wasm/simd';
-import { realFft } from './fft.ts';
+import { realFft } from './real.ts';
 import { cachedPlan } from './lru.ts';
 
 // One instance per thread, made when this module loads (a few ms, also in each pool worker).
@@ -71,7 +71,7 @@ function buildRealFft32(n: number): RealFft32 & { release(): void } {
   };
 }
 
-/** The same interface over fft.ts, for lengths PFFFT does not support. */
+/** The same interface over the float64 real FFT (real.ts), for lengths PFFFT does not support. */
 function float64Fallback(n: number): RealFft32 & { release(): void } {
   const fft = realFft(n);
   const input = new Float32Array(n), out = new Float32Array(n), y = new Float64Array(n);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hannWindow } from '@ser/features';
 import { istft, stftPolar, windowSumSquare } from '../src/stft.ts';
+import { hannWindow } from '../src/window.ts';
 
 describe('stftPolar + istft', () => {
   it('reconstruct the signal, edges included, whether or not the hop divides n_fft (within 1e-5)', () => {

@@ -1,0 +1,4 @@
+export * from './render.ts';
+export * from './confusion.ts';
+export * from './learning-curves.ts';
+export * from './eda.ts';
