@@ -1,7 +1,7 @@
 /**
  * The code a module actually runs, as one hash: the module and every workspace source it imports
- * (and every worker module it starts with `new URL('./x.ts', import.meta.url)`, transitively),
- * bundled and minified by esbuild. Comments, whitespace and local names do not reach the minified
+ * (and every worker module it starts with `new URL('./x.ts', import.meta.url)`, transitively, and
+ * the WebAssembly modules it imports as `.wat`), bundled and minified by esbuild. Comments, whitespace and local names do not reach the minified
  * output, so editing them changes nothing; a file the module does not import is not part of it.
  * Third-party packages stay external: their installed versions are listed instead (with their own
  * dependencies, from package-lock.json), so an upgrade of a package the module uses changes the key
@@ -13,6 +13,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { WORKSPACE_SCOPE } from './bundle.js';
+import { watEsbuildPlugin } from './wat2wasm.js';
 
 export interface CodeKey {
   /** sha256 over the minified bundles of the module and its workers. */
@@ -104,7 +105,7 @@ async function bundleForKey(root: string, entry: string, modules: Set<string>): 
     metafile: true,
     outfile: 'key.mjs',
     logLevel: 'silent',
-    plugins: [keyPlugin(root, modules)],
+    plugins: [keyPlugin(root, modules), watEsbuildPlugin],
   });
   return { text: result.outputFiles[0].text, metafile: result.metafile };
 }

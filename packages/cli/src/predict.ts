@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractFeatures, melParams, trimParams } from '@ser/features';
-import { initBackend, loadTrainedModel, predictProbabilities } from '@ser/model';
+import { initBackend, loadTrainedModel, predictProbabilities } from '@ser/model/inference';
 import { evalParams } from '@ser/eval/params';
 import type { Backend } from '@ser/model/params';
 import { findRun, listRuns, runDir } from './runs.ts';

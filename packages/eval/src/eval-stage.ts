@@ -25,9 +25,9 @@ export interface LoadedModel {
 
 export type ModelLoader = (modelDir: string, backend: Backend) => Promise<LoadedModel>;
 
-/** @ser/model, imported on first use so that tfjs only loads when a model is actually run. */
+/** @ser/model's inference entry, imported on first use so that tfjs only loads when a model is actually run. */
 export const loadModel: ModelLoader = async (modelDir, backend) => {
-  const model = await import('@ser/model');
+  const model = await import('@ser/model/inference');
   const chosen: unknown = await model.initBackend(backend);
   const { model: net, standardization, classes } = await model.loadTrainedModel(modelDir);
   return {
