@@ -1,5 +1,6 @@
 /**
- * Nx plugin: infers the `pipeline` project's targets from pipeline.yaml, one per stage plus `all`.
+ * Nx plugin: infers the `pipeline` project's targets from the pipeline's tasks (`ser plan --json`:
+ * each stage of pipeline.yaml, or each fold of a stage that runs per fold), plus `all`.
  * A stage target's cache key (Nx inputs) is
  *   - its upstream outputs: `outputs.sha256` of each dependency stage (dependentTasksOutputFiles,
  *     which also makes Nx hash the stage only after its dependencies ran);
@@ -9,9 +10,7 @@
  *     manifest's "why it ran" is computed from the same fingerprint.
  * Validation of pipeline.yaml happens in that runtime key, so an invalid file stops Nx before any stage runs.
  */
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const { parse } = require('yaml');
+const { execFileSync } = require('node:child_process');
 
 const CLI = 'node packages/cli/bin/ser.js';
 
@@ -37,15 +36,19 @@ module.exports = {
     async (files, _options, context) =>
       files.map((file) => {
         const root = context.workspaceRoot;
-        const doc = parse(readFileSync(join(root, file), 'utf8')) || {};
-        const declared = Object.entries((doc && doc.stages) || {});
+        let plan;
+        try {
+          plan = JSON.parse(execFileSync(process.execPath, ['packages/cli/bin/ser.js', 'plan', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+        } catch (e) {
+          throw new Error(`ser plan failed: ${(e.stderr || e.message).trim()}`);
+        }
         const targets = {};
-        for (const [name, decl] of declared) targets[name] = stageTarget(name, (decl && decl.deps) || []);
+        for (const task of plan.instances) targets[task.id] = stageTarget(task.id, task.deps);
         targets.all = {
           command: `${CLI} record`,
           options: { cwd: '{workspaceRoot}' },
           cache: false,
-          dependsOn: declared.map(([name]) => ({ target: name, projects: 'self' })),
+          dependsOn: plan.instances.map((task) => ({ target: task.id, projects: 'self' })),
           metadata: { description: 'run every stage, then record the run in data/runs' },
         };
         return [file, { projects: { '.': { name: 'pipeline', root: '.', targets } } }];

@@ -10,12 +10,13 @@ import { eda } from './commands/eda.ts';
 import { exp } from './commands/exp.ts';
 import { features } from './commands/features.ts';
 import { key } from './commands/key.ts';
+import { plan } from './commands/plan.ts';
 import { predict } from './commands/predict.ts';
 import { record } from './commands/record.ts';
 import { run } from './commands/run.ts';
 import { stage } from './commands/stage.ts';
 
-const COMMANDS = [run, stage, key, record, data, features, bench, predict, eda, exp];
+const COMMANDS = [run, stage, plan, key, record, data, features, bench, predict, eda, exp];
 
 export function buildCli(argv: string[]) {
   return COMMANDS.reduce((cli, add) => add(cli), yargs(argv).scriptName('ser').strict().demandCommand(1).recommendCommands())

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { expWhy } from '@ser/eval';
 import {
   executionsLog,
+  type Pipeline,
+  type PipelinePlan,
+  type StageRegistry,
   hashJson,
   requireManifest,
   runsDir,
@@ -25,7 +28,7 @@ interface Execution {
   wallMs: number;
 }
 
-/** Where a run's model (train/) and report (eval/) are kept. */
+/** Where a run's kept outputs are (one folder per task of a `keepWithRun` stage: models, reports). */
 export const runDir = (root: string, id: string) => join(runsDir(root), id);
 
 export function listRuns(root: string): RunRecord[] {
@@ -65,10 +68,19 @@ function executionsSince(root: string, since: string | null): Execution[] {
 }
 
 /**
- * Record the current outputs of `stages` (the pipeline's, in run order) as a run; an unchanged
- * pipeline does not make a second identical record.
+ * Record the current outputs of the plan's tasks as a run; an unchanged pipeline does not make a
+ * second identical record. The outputs of stages that ask for it (`keepWithRun`: models, reports)
+ * are copied beside the record.
  */
-export async function recordRun(root: string, stages: string[], overrides: Record<string, unknown>, log = (m: string) => console.log(m)): Promise<RunRecord> {
+export async function recordRun(
+  root: string,
+  pipeline: Pipeline,
+  plan: PipelinePlan,
+  registry: StageRegistry,
+  overrides: Record<string, unknown>,
+  log = (m: string) => console.log(m),
+): Promise<RunRecord> {
+  const stages = plan.tasks.map((t) => t.id);
   const manifests: Record<string, StageManifest> = Object.fromEntries(stages.map((s) => [s, requireManifest(root, s, 'ser record')]));
   const previous = listRuns(root).at(-1) ?? null;
   const executed = executionsSince(root, previous?.createdAt ?? null);
@@ -78,10 +90,12 @@ export async function recordRun(root: string, stages: string[], overrides: Recor
       return [s, { outputsHash: manifests[s].outputsHash, ran: Boolean(exec), reasons: exec?.reasons ?? [], wallMs: exec?.wallMs ?? 0 }];
     }),
   );
-  const metricsOut = manifests.eval?.outputs.metrics;
-  const metricsFile = metricsOut ? join(stageDir(root, 'eval'), metricsOut.file) : null;
+  // The run's metrics: those of the last task that writes a `metrics` output (eval, or its combination of folds).
+  const metricsTask = [...stages].reverse().find((s) => manifests[s].outputs.metrics);
+  const kept = (await Promise.all(plan.tasks.map(async (t) => ((await registry.load(t.stage)).keepWithRun ? [t.id] : [])))).flat();
+  const metricsFile = metricsTask ? join(stageDir(root, metricsTask), manifests[metricsTask].outputs.metrics.file) : null;
   const content = {
-    params: Object.fromEntries(stages.map((s) => [s, manifests[s].params])),
+    params: Object.fromEntries(Object.entries(pipeline.stages).map(([s, decl]) => [s, decl.params])),
     overrides,
     outputs: Object.fromEntries(stages.map((s) => [s, manifests[s].outputsHash])),
   };
@@ -90,7 +104,7 @@ export async function recordRun(root: string, stages: string[], overrides: Recor
     id: `${createdAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${hashJson(content).slice(0, 6)}`,
     createdAt,
     gitCommit: gitCommit(root),
-    backend: (manifests.train?.summary.backend as string | undefined) ?? null,
+    backend: (Object.values(manifests).find((m) => typeof m.summary.backend === 'string')?.summary.backend as string | undefined) ?? null,
     params: content.params,
     overrides,
     dataset: { path: String(manifests.ingest?.summary.datasetPath), hash: stages.map((s) => manifests[s].inputs.dataset).find(Boolean) ?? null },
@@ -110,7 +124,7 @@ export async function recordRun(root: string, stages: string[], overrides: Recor
   // The run's model and report are kept beside its record (small), so `ser predict --run` and
   // old reports work after later runs replaced data/train and data/eval. The record is written last.
   const dir = runDir(root, record.id);
-  for (const stage of ['train', 'eval'].filter((s) => s in manifests)) {
+  for (const stage of kept) {
     mkdirSync(join(dir, stage), { recursive: true });
     for (const out of Object.values(manifests[stage].outputs)) copyFileSync(join(stageDir(root, stage), out.file), join(dir, stage, out.file));
   }

@@ -8,19 +8,25 @@ import { codeKey } from '@ser/build/code-key';
 import { canonicalJson, hashJson } from './hash.ts';
 import { checkOutputs, flatten, readManifest } from './manifest.ts';
 import type { Pipeline } from './pipeline.ts';
+import type { StageTask } from './plan.ts';
 import type { StageEntry } from './registry.ts';
 import type { StageDefinition, StageFingerprint, StageManifest } from './stage.ts';
 
 /** The reason given when nothing changed (the stage was run by hand). */
 export const FORCED = 'forced (nothing changed)';
 
-/** Params, code, packages and inputs of `stage` as the workspace stands; an upstream that has not run is 'missing'. */
-export async function stageFingerprint(root: string, pipeline: Pipeline, entry: StageEntry, def: StageDefinition<unknown>): Promise<StageFingerprint> {
-  const decl = pipeline.stages[entry.name];
-  const inputs: Record<string, string> = Object.fromEntries(decl.deps.map((dep) => [dep, readManifest(root, dep)?.outputsHash ?? 'missing']));
+/** Params, code, packages, inputs and fold of a task as the workspace stands; an upstream that has not run is 'missing'. */
+export async function stageFingerprint(
+  root: string,
+  pipeline: Pipeline,
+  task: StageTask,
+  entry: StageEntry,
+  def: StageDefinition<unknown>,
+): Promise<StageFingerprint> {
+  const inputs: Record<string, string> = Object.fromEntries(task.deps.map((dep) => [dep, readManifest(root, dep)?.outputsHash ?? 'missing']));
   if (def.datasetFingerprint) inputs.dataset = await def.datasetFingerprint(pipeline.dataset, root);
   const { code, packages } = await codeKey(root, entry.module);
-  return { params: decl.params, codeHash: code, packages, inputs };
+  return { params: pipeline.stages[task.stage].params, codeHash: code, packages, inputs, fold: task.fold };
 }
 
 /**
@@ -48,6 +54,7 @@ export function explainRun(stage: string, previous: StageManifest | null, next: 
   for (const key of new Set([...Object.keys(previous.inputs), ...Object.keys(next.inputs)]))
     if (previous.inputs[key] !== next.inputs[key]) reasons.push(key === 'dataset' ? 'dataset changed' : `upstream '${key}' output changed`);
   if (previous.codeHash !== next.codeHash) reasons.push('code changed');
+  if (canonicalJson(previous.fold ?? null) !== canonicalJson(next.fold)) reasons.push(`fold changed: ${show(previous.fold ?? null)} → ${show(next.fold)}`);
   const packages = changes(previous.packages ?? {}, next.packages);
   if (packages.length) reasons.push(`packages changed (${packages.slice(0, 3).join(', ')}${packages.length > 3 ? `, +${packages.length - 3} more` : ''})`);
   if (outputProblem) reasons.push(`outputs invalid: ${outputProblem}`);

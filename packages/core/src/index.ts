@@ -13,3 +13,4 @@ export * from './manifest.ts';
 export * from './fingerprint.ts';
 export * from './pipeline.ts';
 export * from './run-record.ts';
+export * from './plan.ts';

@@ -15,6 +15,7 @@ import { executionsLog, OUTPUTS_HASH_FILE, MANIFEST_FILE, stageDir, stagingDir, 
 import { removeAbandonedStaging } from './lock.ts';
 import { checkOutputs, outputsHashOf, readManifest, readStageOutput, requireManifest } from './manifest.ts';
 import { loadPipeline, overridesFor } from './pipeline.ts';
+import { findTask, planPipeline } from './plan.ts';
 import { createProgress } from './progress.ts';
 import { openRegistry, type StageRegistry } from './registry.ts';
 import type { Failure, OutputRecord, StageContext, StageManifest } from './stage.ts';
@@ -22,9 +23,10 @@ import { writeFileAtomic } from './store.ts';
 
 const FAILURES_SHOWN = 5;
 
+/** Run one task of the pipeline (`<stage>` or `<stage>.fold<k>`, see plan.ts); returns its manifest. */
 export async function runStage(
   root: string,
-  stage: string,
+  taskId: string,
   {
     overrides = {},
     log = (m: string) => console.error(m),
@@ -33,16 +35,19 @@ export async function runStage(
 ): Promise<StageManifest> {
   const started = performance.now();
   const pipeline = await loadPipeline(root, registry, overrides);
-  const decl = pipeline.stages[stage];
-  if (!decl) throw new Error(`stage '${stage}' is not in pipeline.yaml (stages: ${Object.keys(pipeline.stages).join(', ')})`);
-  const def = await registry.load(stage);
-  for (const dep of decl.deps) requireManifest(root, dep, `stage '${stage}'`);
-  const fingerprint = await stageFingerprint(root, pipeline, registry.entries[stage], def);
+  const plan = await planPipeline(root, pipeline, registry);
+  const task = findTask(plan, taskId);
+  const stage = task.id;
+  const def = await registry.load(task.stage);
+  for (const dep of task.deps) requireManifest(root, dep, `stage '${stage}'`);
+  const fingerprint = await stageFingerprint(root, pipeline, task, registry.entries[task.stage], def);
   const previous = readManifest(root, stage);
   let reasons = explainRun(stage, previous, fingerprint, null);
   // Hashing the old outputs (hundreds of MB for trim) only matters when nothing else explains the run.
   if (previous && reasons[0] === FORCED) reasons = explainRun(stage, previous, fingerprint, await checkOutputs(root, stage));
-  log(`${stage}: running (${reasons.join('; ')})`);
+  const prefix = task.fold && task.fold.count > 1 ? `fold ${task.fold.index}/${task.fold.count} · ` : '';
+  const say = (m: string) => log(prefix + m);
+  say(`${stage}: running (${reasons.join('; ')})`);
 
   mkdirSync(stagingDir(root), { recursive: true });
   removeAbandonedStaging(root, stage);
@@ -54,16 +59,20 @@ export async function runStage(
   const failures: Failure[] = [];
   const upstreamTables = new Map<string, Promise<Table>>();
 
-  const requireDep = (dep: string) => {
-    if (!decl.deps.includes(dep)) throw new Error(`stage '${stage}' reads '${dep}' but pipeline.yaml does not list it in stages.${stage}.deps`);
+  /** An upstream task named by its id, or by its stage (this task's fold of it). */
+  const requireDep = (name: string): string => {
+    const dep = task.deps.includes(name) ? name : task.deps.find((d) => plan.tasks.find((t) => t.id === d)?.stage === name);
+    if (!dep) throw new Error(`stage '${stage}' reads '${name}' but pipeline.yaml does not list it in stages.${task.stage}.deps`);
+    return dep;
   };
-  const upstreamPath = async (dep: string, output: string) => {
-    requireDep(dep);
-    return readStageOutput(root, dep, output, `stage '${stage}'`);
-  };
+  const upstreamPath = async (name: string, output: string) => readStageOutput(root, requireDep(name), output, `stage '${stage}'`);
+  /** The declaration of an output: by its name, or by a name with a `*` standing for any text (one output per fold, say). */
+  const declaration = (output: string) =>
+    def.outputs[output] ??
+    Object.entries(def.outputs).find(([name]) => name.includes('*') && new RegExp(`^${name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(output))?.[1];
   /** `fileName` gets the content hash, which names unnamed outputs. */
   const record = (output: string, fileName: (hash: string) => string, bytes: Uint8Array, rows?: number): OutputRecord => {
-    if (!def.outputs[output]) throw new Error(`stage '${stage}' wrote output '${output}', which it does not declare (it declares: ${Object.keys(def.outputs).join(', ')})`);
+    if (!declaration(output)) throw new Error(`stage '${stage}' wrote output '${output}', which it does not declare (it declares: ${Object.keys(def.outputs).join(', ')})`);
     if (outputs[output]) throw new Error(`stage '${stage}' wrote output '${output}' twice`);
     const hash = sha256(bytes);
     const file = fileName(hash);
@@ -73,22 +82,21 @@ export async function runStage(
 
   const ctx: StageContext<any> = {
     stage,
-    params: decl.params,
+    params: fingerprint.params,
+    fold: task.fold,
+    folds: task.folds,
     dataset: pipeline.dataset,
     root,
-    deps: decl.deps,
-    upstream: (dep) => {
-      requireDep(dep);
-      return requireManifest(root, dep, `stage '${stage}'`);
-    },
-    readTable(dep, output) {
-      const key = `${dep}/${output}`;
-      if (!upstreamTables.has(key)) upstreamTables.set(key, upstreamPath(dep, output).then(({ bytes }) => tableFromBytes(bytes)));
+    deps: task.deps,
+    upstream: (name) => requireManifest(root, requireDep(name), `stage '${stage}'`),
+    readTable(name, output) {
+      const key = `${requireDep(name)}/${output}`;
+      if (!upstreamTables.has(key)) upstreamTables.set(key, upstreamPath(name, output).then(({ bytes }) => tableFromBytes(bytes)));
       return upstreamTables.get(key)!;
     },
     inputPath: async (dep, output) => (await upstreamPath(dep, output)).path,
     async writeTable(output, table) {
-      const missing = Object.keys(def.outputs[output]?.columns ?? {}).filter((c) => !table.schema.fields.some((f) => f.name === c));
+      const missing = Object.keys(declaration(output)?.columns ?? {}).filter((c) => !table.schema.fields.some((f) => f.name === c));
       if (missing.length) throw new Error(`stage '${stage}' output '${output}' lacks declared column(s) ${missing.join(', ')}`);
       return record(output, (hash) => `${hash}.arrow`, tableToBytes(table), table.numRows);
     },
@@ -98,13 +106,13 @@ export async function runStage(
     fail(item, reason) {
       failures.push({ item, reason });
     },
-    log,
-    progress: (label, total) => createProgress(`${stage}: ${label}`, total),
+    log: say,
+    progress: (label, total) => createProgress(`${prefix}${stage}: ${label}`, total),
     summary: {},
   };
 
   try {
-    await def.run(ctx);
+    await (task.folds.length ? def.combine!(ctx) : def.run(ctx));
     const tables = Object.values(outputs).filter((o) => o.rows !== undefined);
     if (failures.length && tables.length && tables.every((o) => o.rows === 0))
       throw new Error(`${stage}: all ${failures.length} item(s) failed, e.g. ${failures[0].item}: ${failures[0].reason}`);
@@ -115,12 +123,12 @@ export async function runStage(
 
   if (failures.length) {
     const shown = failures.slice(0, FAILURES_SHOWN).map((f) => `${f.item}: ${f.reason}`).join('; ');
-    log(`${stage}: warning: excluded ${failures.length} item(s): ${shown}${failures.length > FAILURES_SHOWN ? '; … (all listed in the manifest)' : ''}`);
+    say(`${stage}: warning: excluded ${failures.length} item(s): ${shown}${failures.length > FAILURES_SHOWN ? '; … (all listed in the manifest)' : ''}`);
   }
   const manifest: StageManifest = {
     stage,
     ...fingerprint,
-    overrides: overridesFor(pipeline, stage),
+    overrides: overridesFor(pipeline, task.stage),
     outputs,
     outputsHash: outputsHashOf(outputs),
     failures,
@@ -145,6 +153,6 @@ export async function runStage(
     JSON.stringify({ stage, at: new Date().toISOString(), reasons, outputsHash: manifest.outputsHash, wallMs: manifest.wallMs }) + '\n',
   );
   const rows = Object.values(outputs).reduce((n, o) => n + (o.rows ?? 0), 0);
-  log(`${stage}: done in ${(manifest.wallMs / 1000).toFixed(1)}s, ${Object.keys(outputs).length} output(s), ${rows} row(s)`);
+  say(`${stage}: done in ${(manifest.wallMs / 1000).toFixed(1)}s, ${Object.keys(outputs).length} output(s), ${rows} row(s)`);
   return manifest;
 }

@@ -35,10 +35,19 @@ export interface StageFingerprint {
   packages: Record<string, string>;
   /** Upstream stage → hash of its outputs; `dataset` → fingerprint of the raw data (stages that read it). */
   inputs: Record<string, string>;
+  /** The cross-validation fold this task computes (stages that run per fold), else null. */
+  fold: FoldOf | null;
+}
+
+/** Fold `index` (1-based) of `count`. */
+export interface FoldOf {
+  index: number;
+  count: number;
 }
 
 /** `data/<stage>/manifest.json`: what a stage ran on, what it wrote, and why it ran. */
 export interface StageManifest extends StageFingerprint {
+  /** The task: the stage's name, or `<stage>.fold<k>` for one fold of a stage that runs per fold. */
   stage: string;
   /** Overrides (`--set stage.key=value`) that applied to this stage. */
   overrides: Record<string, unknown>;
@@ -60,14 +69,25 @@ export interface Progress {
 }
 
 export interface StageContext<P> {
+  /** The task's id: the stage's name, or `<stage>.fold<k>`. */
   stage: string;
   params: P;
+  /** The fold this task computes, for a stage that runs per fold (`{ index: 1, count: 1 }` for a holdout split); else null. */
+  fold: FoldOf | null;
+  /** For a stage's combining task: the ids of its fold tasks, in fold order; else empty. */
+  folds: readonly string[];
   dataset: DatasetParams;
   /** Workspace root (absolute). */
   root: string;
-  /** The stage's declared upstream stages (pipeline.yaml `deps`), in pipeline order. */
+  /**
+   * The task's upstream tasks, in pipeline order: its declared deps (pipeline.yaml `deps`), with a
+   * per-fold dep replaced by its task of the same fold (`train` → `train.fold2`).
+   */
   deps: readonly string[];
-  /** Manifest of a declared upstream stage. */
+  /**
+   * Manifest of an upstream task, named by its stage (resolved to this task's fold, as in `deps`)
+   * or by its task id. The same naming holds for readTable and inputPath.
+   */
   upstream(stage: string): StageManifest;
   /** Read an upstream Arrow output; its content hash is verified first. */
   readTable(stage: string, output: string): Promise<Table>;
@@ -101,6 +121,20 @@ export interface StageDefinition<P = unknown> {
   run(ctx: StageContext<P>): Promise<void>;
   /** For stages that read the raw dataset: a cheap fingerprint of it, part of the stage's cache key. */
   datasetFingerprint?(dataset: DatasetParams, root: string): Promise<string>;
+  /**
+   * For the stage whose output defines cross-validation folds (split): how many, from its params
+   * and the dataset, before it runs — the pipeline makes one task per fold of every per-fold stage.
+   */
+  folds?(params: P, dataset: DatasetParams, root: string): Promise<number>;
+  /** Keep a copy of its outputs with each recorded run (data/runs/<id>/<task>/): small ones, models and reports. */
+  keepWithRun?: boolean;
+  /** Run once per fold (`<stage>.fold<k>`, or once as `<stage>` when there is one fold). */
+  perFold?: boolean;
+  /**
+   * For a per-fold stage with several folds: combine the folds' outputs (ctx.folds) into the
+   * stage's own task `<stage>`, which runs after them (e.g. cross-validation metrics).
+   */
+  combine?(ctx: StageContext<P>): Promise<void>;
 }
 
 /** A stage definition, typed by its params schema. */

@@ -3,7 +3,7 @@ import type { Table } from 'apache-arrow';
 import { tableFromBytes, tableToBytes } from './arrow.ts';
 import { sha256 } from './hash.ts';
 import type { DatasetParams } from './dataset.ts';
-import type { Failure, OutputRecord, StageContext, StageManifest } from './stage.ts';
+import type { Failure, FoldOf, OutputRecord, StageContext, StageManifest } from './stage.ts';
 
 export interface MemoryStage<P> {
   ctx: StageContext<P>;
@@ -20,9 +20,13 @@ export function memoryStageContext<P>({
   dataset = { path: 'data/raw/ravdess', format: 'ravdess', actors: [] },
   root = process.cwd(),
   upstream = {},
+  fold = null,
+  folds = [],
 }: {
   stage: string;
   params: P;
+  fold?: FoldOf | null;
+  folds?: string[];
   dataset?: DatasetParams;
   root?: string;
   /** Upstream tables by 'stage/output', and upstream manifests' params by stage. */
@@ -38,6 +42,8 @@ export function memoryStageContext<P>({
   out.ctx = {
     stage,
     params,
+    fold,
+    folds,
     dataset,
     root,
     deps: Object.keys(upstream),

@@ -1,17 +1,22 @@
 /**
- * The `eval` stage: run the trained model on the val and test recordings (original clips, not
- * augmented variants), write metrics.json, the figures (SVG + PNG) and a self-contained report.html.
+ * The `eval` stage, once per fold: run the fold's trained model on its val and test recordings
+ * (original clips, not augmented variants), write metrics.json (with a bootstrap interval beside
+ * each figure) and predictions.arrow; for a holdout split also the figures (SVG + PNG) and a
+ * self-contained report.html. With cross-validation, `combineEval` then writes the stage's own
+ * metrics.json — per-fold figures, their mean with a Student-t interval, the pooled confusion
+ * matrix — with its figures and report.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { readClasses, readNumbers, readStrings, readTensor, type StageContext } from '@ser/core';
+import { buildTable, readClasses, readNumbers, readStrings, readTensor, type StageContext } from '@ser/core';
 import type { Backend } from '@ser/model/params';
 import { roleOf, rowsByRole } from '@ser/split/join';
 import { splitParams } from '@ser/split/params';
 import type { TopLevelSpec } from 'vega-lite';
 import { confusionMatrixSpec, learningCurvesSpec, parseHistory, renderFigure, type TrainingHistory } from './figures/index.ts';
-import { argmaxRows, splitMetrics, type EvalMetrics, type SplitMetrics } from './metrics.ts';
-import { CONFUSION_KINDS, EVALUATED } from './outputs.ts';
+import { bootstrapFigures, foldFigures, formatInterval, type ScoredSplit } from './intervals.ts';
+import { argmaxRows, splitMetrics, type EvalMetrics, type FoldMetrics, type SplitMetrics } from './metrics.ts';
+import { CONFUSION_KINDS, EVALUATED, type EvaluatedSplit } from './outputs.ts';
 import type { EvalParams } from './params.ts';
 import { describeProtocol } from './protocol.ts';
 import { renderReport, type ReportInput } from './report.ts';
@@ -37,60 +42,76 @@ export const loadModel: ModelLoader = async (modelDir, backend) => {
   };
 };
 
-/** Predicted class of each listed mel row (the model batches its forward passes itself). */
-async function predictRows(model: LoadedModel, tensors: Float32Array, rows: number[], shape: [number, number]): Promise<Int32Array> {
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 2));
+
+/** Class probabilities of the listed mel rows (the model batches its forward passes itself). */
+async function predictRows(model: LoadedModel, tensors: Float32Array, rows: number[], shape: [number, number]): Promise<Float32Array> {
   const size = shape[0] * shape[1];
   const input = new Float32Array(rows.length * size);
   rows.forEach((r, i) => input.set(tensors.subarray(r * size, (r + 1) * size), i * size));
-  return argmaxRows(await model.predict(input, rows.length, shape), model.classes.length);
+  return model.predict(input, rows.length, shape);
 }
 
-/** Learning curves and, per evaluated split, the confusion matrix in counts and row-normalised: SVG + PNG outputs. */
-async function writeFigures(ctx: StageContext<EvalParams>, metrics: EvalMetrics, history: TrainingHistory) {
-  const specs: { name: string; title: string; spec: TopLevelSpec }[] = [
-    { name: 'learning-curves', title: 'Learning curves', spec: learningCurvesSpec(history) },
-  ];
-  for (const split of EVALUATED) {
-    const m = metrics[split];
-    if (!m) continue;
-    for (const kind of CONFUSION_KINDS) {
-      const normalize = kind === 'normalised';
-      specs.push({
-        name: `confusion-${split}-${kind}`,
-        title: `Confusion matrix, ${split} (${kind})`,
-        spec: confusionMatrixSpec(m.confusionMatrix, metrics.classes, { normalize, title: `Confusion matrix, ${split}` }),
-      });
-    }
-  }
-  const figures: { title: string; svg: string }[] = [];
-  for (const { name, title, spec } of specs) {
+/** A figure to write as `<name>.svg` and `<name>.png` and show in the report. */
+interface Figure {
+  name: string;
+  title: string;
+  spec: TopLevelSpec;
+}
+
+/** Confusion matrices of a split, in counts and row-normalised. */
+const confusionFigures = (split: string, m: SplitMetrics, classes: string[], label = split): Figure[] =>
+  CONFUSION_KINDS.map((kind) => ({
+    name: `confusion-${split}-${kind}`,
+    title: `Confusion matrix, ${label} (${kind})`,
+    spec: confusionMatrixSpec(m.confusionMatrix, classes, { normalize: kind === 'normalised', title: `Confusion matrix, ${label}` }),
+  }));
+
+/** Render the figures as SVG + PNG outputs; the SVGs go into the report. */
+async function writeFigures(ctx: StageContext<EvalParams>, figures: Figure[]): Promise<{ title: string; svg: string }[]> {
+  const out: { title: string; svg: string }[] = [];
+  for (const { name, title, spec } of figures) {
     const { svg, png } = await renderFigure(spec);
     await ctx.writeFile(`${name}.svg`, new TextEncoder().encode(svg), `${name}.svg`);
     await ctx.writeFile(`${name}.png`, png, `${name}.png`);
-    figures.push({ title, svg });
+    out.push({ title, svg });
   }
-  return figures;
+  return out;
 }
 
 /** Params of the upstream stages and the dataset, code and output hashes, from their manifests. */
 function provenance(ctx: StageContext<EvalParams>): Pick<ReportInput, 'params' | 'hashes'> {
-  const upstream = ctx.deps.map((s) => ({ stage: s, manifest: ctx.upstream(s) }));
+  const upstream = ctx.deps.map((task) => ({ task, manifest: ctx.upstream(task) }));
+  const stageOf = (task: string) => task.replace(/\.fold\d+$/, '');
   return {
-    params: { ...Object.fromEntries(upstream.map((u) => [u.stage, u.manifest.params])), eval: ctx.params },
+    params: { ...Object.fromEntries(upstream.map((u) => [stageOf(u.task), u.manifest.params])), eval: ctx.params },
     hashes: [
       { label: `dataset (${ctx.dataset.path})`, value: upstream.map((u) => u.manifest.inputs.dataset).find(Boolean) ?? '(none)' },
       ...upstream.flatMap((u) => [
-        { label: `${u.stage} code`, value: u.manifest.codeHash ?? '(unknown)' },
-        { label: `${u.stage} outputs`, value: u.manifest.outputsHash ?? '(unknown)' },
+        { label: `${u.task} code`, value: u.manifest.codeHash ?? '(unknown)' },
+        { label: `${u.task} outputs`, value: u.manifest.outputsHash ?? '(unknown)' },
       ]),
     ],
   };
 }
 
+async function readHistory(ctx: StageContext<EvalParams>, train: string): Promise<TrainingHistory> {
+  const path = await ctx.inputPath(train, 'history');
+  return parseHistory(JSON.parse(await readFile(path, 'utf8')), path);
+}
+
+/** The summary line of a run: the test macro-F1 with its interval, and the protocol. */
+const evalLine = (m: EvalMetrics) =>
+  m.summary['test.macroF1']
+    ? `eval: test macro-F1 ${formatInterval(m.summary['test.macroF1'], 4)}, accuracy ${formatInterval(m.summary['test.accuracy'], 4)}, UAR ${formatInterval(m.summary['test.balancedAccuracy'], 4)} (${m.protocol.description.split(':')[0]})`
+    : 'eval: no test recordings';
+
+/** The per-fold task (or the only one, for a holdout split): score the fold's val and test recordings. */
 export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader): Promise<void> {
+  const fold = ctx.fold ?? { index: 1, count: 1 };
   const assignment = await ctx.readTable('split', 'assignment');
   const classes = readClasses(assignment, 'split/assignment');
-  const roles = roleOf(assignment);
+  const roles = roleOf(assignment, fold.index);
 
   const recordings = await ctx.readTable('ingest', 'recordings');
   const recordingIds = readStrings(recordings, 'id');
@@ -123,52 +144,110 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
     throw new Error(`train/model classes [${model.classes}] differ from split/assignment classes [${classes}]; rerun train`);
 
   // Evaluate original recordings only: augmented variants of val/test clips would count a clip several times.
-  const results: Record<(typeof EVALUATED)[number], SplitMetrics | null> = { val: null, test: null };
+  const results: Record<EvaluatedSplit, SplitMetrics | null> = { val: null, test: null };
+  const scored: Partial<Record<EvaluatedSplit, ScoredSplit>> = {};
+  const predictions = { id: [] as string[], split: [] as string[], label: [] as number[], predicted: [] as number[], probabilities: [] as Float32Array[] };
   for (const split of EVALUATED) {
     const melRows = rows.mel[split];
     if (melRows.length === 0) {
       ctx.log(`eval: the ${split} split is empty; no ${split} metrics`);
       continue;
     }
-    const predicted = await predictRows(model, mel.data, melRows, shape);
+    const probabilities = await predictRows(model, mel.data, melRows, shape);
+    const predicted = argmaxRows(probabilities, classes.length);
     const recs = melRows.map((r) => recordingOf(melIds[r]));
-    results[split] = splitMetrics(
-      recs.map((r) => labels[r]),
-      predicted,
-      classes,
-      recs.map((r) => genders[r]),
-      recs.map((r) => speakers[r]),
-    );
+    const truth = Int32Array.from(recs, (r) => labels[r]);
+    results[split] = splitMetrics(truth, predicted, classes, recs.map((r) => genders[r]), recs.map((r) => speakers[r]));
+    scored[split] = { labels: truth, predicted, genders: recs.map((r) => genders[r]) };
+    recs.forEach((r, i) => {
+      predictions.id.push(recordingIds[r]);
+      predictions.split.push(split);
+      predictions.label.push(labels[r]);
+      predictions.predicted.push(predicted[i]);
+      predictions.probabilities.push(probabilities.subarray(i * classes.length, (i + 1) * classes.length));
+    });
   }
+  await ctx.writeTable(
+    'predictions',
+    buildTable(predictions.id.length, {
+      id: predictions.id,
+      split: predictions.split,
+      label_index: Int32Array.from(predictions.label),
+      predicted: Int32Array.from(predictions.predicted),
+      probabilities: { data: Float32Array.from(predictions.probabilities.flatMap((p) => Array.from(p))), shape: [classes.length] },
+    }),
+  );
+
   const speakersIn = (split: 'train' | 'val' | 'test') => rows.mel[split].map((r) => speakers[recordingOf(melIds[r])]);
-
-  const protocol = describeProtocol(splitParams.parse(ctx.upstream('split').params), {
-    train: speakersIn('train'),
-    val: speakersIn('val'),
-    test: speakersIn('test'),
-  });
-  const metrics: EvalMetrics = { classes, backend: model.backend, protocol, ...results };
-  await ctx.writeFile('metrics', new TextEncoder().encode(JSON.stringify(metrics, null, 2)), 'metrics.json');
-
-  const historyPath = await ctx.inputPath('train', 'history');
-  const history = parseHistory(JSON.parse(await readFile(historyPath, 'utf8')), historyPath);
-  const figures = await writeFigures(ctx, metrics, history);
-  // No wall-clock time in the report: the same inputs give the same bytes (the run record has the dates).
-  const html = renderReport({
-    title: 'Speech emotion recognition: evaluation',
-    metrics,
-    figures,
-    ...provenance(ctx),
-  });
-  await ctx.writeFile('report', new TextEncoder().encode(html), 'report.html');
-
+  const protocol = describeProtocol(splitParams.parse(ctx.upstream('split').params), [{ train: speakersIn('train'), val: speakersIn('val'), test: speakersIn('test') }]);
+  const metrics: EvalMetrics = { classes, backend: model.backend, protocol, ...results, summary: bootstrapFigures(scored, classes) };
+  await ctx.writeFile('metrics', json(metrics), 'metrics.json');
   for (const split of EVALUATED) {
     const m = results[split];
     if (m) ctx.summary[split] = { count: m.count, accuracy: m.accuracy, balancedAccuracy: m.balancedAccuracy, macroF1: m.macroF1 };
   }
   ctx.summary.notScored = Object.fromEntries(EVALUATED.map((s) => [s, rows.withoutTensor[s].length]));
   ctx.summary.backend = model.backend;
+  if (fold.count > 1) {
+    if (results.test) ctx.log(`eval: test macro-F1 ${results.test.macroF1.toFixed(4)} on speakers ${results.test.speakers.join(' ')}`);
+    return;
+  }
+  // A holdout split: this task is the whole evaluation.
   ctx.summary.protocol = protocol.description;
-  const test = results.test;
-  if (test) ctx.log(`eval: test macro-F1 ${test.macroF1.toFixed(4)}, accuracy ${test.accuracy.toFixed(4)}, UAR ${test.balancedAccuracy.toFixed(4)} (${protocol.groupBy} split)`);
+  const figures = [
+    { name: 'learning-curves', title: 'Learning curves', spec: learningCurvesSpec(await readHistory(ctx, 'train')) },
+    ...EVALUATED.flatMap((split) => (results[split] ? confusionFigures(split, results[split]!, classes) : [])),
+  ];
+  // No wall-clock time in the report: the same inputs give the same bytes (the run record has the dates).
+  const html = renderReport({ title: 'Speech emotion recognition: evaluation', metrics, figures: await writeFigures(ctx, figures), ...provenance(ctx) });
+  await ctx.writeFile('report', new TextEncoder().encode(html), 'report.html');
+  ctx.log(evalLine(metrics));
+}
+
+/** Cross-validation: the folds' metrics, their Student-t intervals, the pooled test confusion matrix, figures and report. */
+export async function combineEval(ctx: StageContext<EvalParams>): Promise<void> {
+  const perFold: EvalMetrics[] = [];
+  for (const task of ctx.folds) perFold.push(JSON.parse(await readFile(await ctx.inputPath(task, 'metrics'), 'utf8')) as EvalMetrics);
+  const assignment = await ctx.readTable('split', 'assignment');
+  const classes = readClasses(assignment, 'split/assignment');
+  const assignedSpeakers = readStrings(assignment, 'speaker');
+  const speakerOf = new Map(readStrings(assignment, 'id').map((id, i) => [id, assignedSpeakers[i]] as const));
+  const folds: FoldMetrics[] = perFold.map((m, k) => {
+    const roles = [...roleOf(assignment, k + 1)];
+    const actorsIn = (role: string) => [...new Set(roles.filter(([, r]) => r === role).map(([id]) => speakerOf.get(id)!))].sort();
+    return { fold: k + 1, actors: { train: actorsIn('train'), val: actorsIn('val'), test: actorsIn('test') }, val: m.val, test: m.test };
+  });
+
+  // Every recording is tested in exactly one fold: pooling the folds' test predictions scores each once.
+  const recordings = await ctx.readTable('ingest', 'recordings');
+  const genders = readStrings(recordings, 'gender');
+  const genderOf = new Map(readStrings(recordings, 'id').map((id, i) => [id, genders[i]] as const));
+  const pooledRows = { labels: [] as number[], predicted: [] as number[], ids: [] as string[] };
+  for (const task of ctx.folds) {
+    const p = await ctx.readTable(task, 'predictions');
+    const [ids, splits, truth, predicted] = [readStrings(p, 'id'), readStrings(p, 'split'), readNumbers(p, 'label_index'), readNumbers(p, 'predicted')];
+    splits.forEach((s, i) => {
+      if (s !== 'test') return;
+      pooledRows.ids.push(ids[i]);
+      pooledRows.labels.push(truth[i]);
+      pooledRows.predicted.push(predicted[i]);
+    });
+  }
+  const pooled = pooledRows.ids.length
+    ? splitMetrics(pooledRows.labels, pooledRows.predicted, classes, pooledRows.ids.map((id) => genderOf.get(id) ?? ''), pooledRows.ids.map((id) => speakerOf.get(id) ?? ''))
+    : null;
+  const protocol = describeProtocol(splitParams.parse(ctx.upstream('split').params), folds.map((f) => f.actors));
+  const metrics: EvalMetrics = { classes, backend: perFold[0]?.backend ?? '', protocol, val: null, test: pooled, folds, summary: foldFigures(folds) };
+  await ctx.writeFile('metrics', json(metrics), 'metrics.json');
+
+  const trainTasks = ctx.deps.filter((d) => /^train\.fold\d+$/.test(d));
+  const figures = [
+    ...(pooled ? confusionFigures('test', pooled, classes, 'test, all folds') : []),
+    ...(await Promise.all(trainTasks.map(async (t, k) => ({ name: `learning-curves-fold${k + 1}`, title: `Learning curves, fold ${k + 1}`, spec: learningCurvesSpec(await readHistory(ctx, t), `Learning curves, fold ${k + 1}`) })))),
+  ];
+  const html = renderReport({ title: `Speech emotion recognition: ${protocol.folds}-fold cross-validation`, metrics, figures: await writeFigures(ctx, figures), ...provenance(ctx) });
+  await ctx.writeFile('report', new TextEncoder().encode(html), 'report.html');
+  ctx.summary.protocol = protocol.description;
+  ctx.summary.test = metrics.summary['test.macroF1'] ?? null;
+  ctx.log(evalLine(metrics));
 }

@@ -12,6 +12,8 @@
  * - weighted averages weight by support, so absent classes weigh 0 either way.
  */
 
+import type { Interval } from './intervals.ts';
+
 /** `cm[t][p]` = number of samples of true class t predicted as p (sklearn confusion_matrix). */
 export type ConfusionMatrix = number[][];
 
@@ -170,13 +172,26 @@ export function splitMetrics(
 
 /** How the evaluated rows were chosen, stated next to the numbers. */
 export interface SplitProtocol {
+  /** holdout, actor-kfold or loso (split.protocol). */
+  name: 'holdout' | 'actor-kfold' | 'loso';
+  /** For holdout: recording (random stratified) or actor (speakers held out). */
   groupBy: 'recording' | 'actor';
-  /** One sentence for people: random or actor-held-out, seed, ratios, speaker overlap. */
+  /** One sentence for people: how the splits were made, seed, folds, speaker overlap. */
   description: string;
   seed: number;
+  folds: number;
   ratios: { train: number; val: number; test: number };
-  /** Per evaluated split: how many of its speakers also appear in train (0 = speaker-independent). */
+  /** Per evaluated split: how many of its speakers also appear in train (0 = speaker-independent; CV: the most of any fold). */
   speakersSharedWithTrain: { val: number; test: number };
+}
+
+/** One cross-validation fold's entry in metrics.json. */
+export interface FoldMetrics {
+  fold: number;
+  /** Speakers per role in this fold. */
+  actors: { train: string[]; val: string[]; test: string[] };
+  val: SplitMetrics | null;
+  test: SplitMetrics | null;
 }
 
 /** Contents of metrics.json. */
@@ -184,7 +199,15 @@ export interface EvalMetrics {
   classes: string[];
   backend: string;
   protocol: SplitProtocol;
-  /** null when the split is empty. */
+  /**
+   * Holdout: the split's scores (null when it is empty). Cross-validation: `test` pools every
+   * fold's test recordings (each recording is tested in one fold) and `val` is null (validation
+   * speakers differ per fold: see `folds`).
+   */
   val: SplitMetrics | null;
   test: SplitMetrics | null;
+  /** Cross-validation only: one entry per fold. */
+  folds?: FoldMetrics[];
+  /** The interval of each figure (intervals.ts): bootstrap for a holdout split, Student-t over folds for cross-validation. */
+  summary: Record<string, Interval>;
 }

@@ -1,37 +1,57 @@
+/** The split protocol of an evaluation, in words and numbers, counted from the data. */
 import type { SplitParams } from '@ser/split/params';
 import type { SplitProtocol } from './metrics.ts';
 
-/** Speakers per split, as found in the split assignment (evaluated rows and train rows). */
+/** Speakers per role in one fold, as found in the split assignment. */
 export interface SplitSpeakers {
   train: readonly string[];
   val: readonly string[];
   test: readonly string[];
 }
 
+const distinct = (list: readonly string[]) => [...new Set(list)].sort();
+
 /**
- * The split protocol in words and numbers. Speaker overlap is counted from the data rather than
- * inferred from `groupBy`, so a leaky actor split would show up here.
+ * The protocol of `params` over its folds' speakers (one entry for a holdout split). Speaker
+ * overlap is counted from the data rather than inferred from the params, so a leaky split would
+ * show up here: for cross-validation it is the largest overlap of any fold.
  */
-export function describeProtocol(params: SplitParams, speakers: SplitSpeakers): SplitProtocol {
-  const train = new Set(speakers.train);
-  const shared = (list: readonly string[]) => new Set(list.filter((s) => train.has(s))).size;
-  const distinct = (list: readonly string[]) => [...new Set(list)].sort();
-  const { train: tr, val, test } = params.ratios;
-  const speakersSharedWithTrain = { val: shared(speakers.val), test: shared(speakers.test) };
-  const base =
-    params.groupBy === 'actor'
-      ? `actor-held-out split (seed ${params.seed}): test speakers ${distinct(speakers.test).join(', ') || 'none'}; ` +
-        `val speakers ${distinct(speakers.val).join(', ') || 'none'}`
-      : `random stratified split of recordings (seed ${params.seed}, train/val/test ${tr}/${val}/${test})`;
-  const overlap =
-    speakersSharedWithTrain.test === 0 && speakersSharedWithTrain.val === 0
-      ? 'no evaluated speaker is in the training set'
-      : `${speakersSharedWithTrain.test} of ${distinct(speakers.test).length} test speakers and ` +
-        `${speakersSharedWithTrain.val} of ${distinct(speakers.val).length} val speakers also appear in training`;
+export function describeProtocol(params: SplitParams, folds: readonly SplitSpeakers[]): SplitProtocol {
+  const shared = (fold: SplitSpeakers, role: 'val' | 'test') => {
+    const train = new Set(fold.train);
+    return distinct(fold[role]).filter((s) => train.has(s)).length;
+  };
+  const speakersSharedWithTrain = {
+    val: Math.max(0, ...folds.map((f) => shared(f, 'val'))),
+    test: Math.max(0, ...folds.map((f) => shared(f, 'test'))),
+  };
+  let description: string;
+  if (params.protocol === 'holdout') {
+    const [fold] = folds;
+    const { train: tr, val, test } = params.ratios;
+    const base =
+      params.groupBy === 'actor'
+        ? `actor-held-out split (seed ${params.seed}): test speakers ${distinct(fold.test).join(', ') || 'none'}; val speakers ${distinct(fold.val).join(', ') || 'none'}`
+        : `random stratified split of recordings (seed ${params.seed}, train/val/test ${tr}/${val}/${test})`;
+    const overlap =
+      speakersSharedWithTrain.test === 0 && speakersSharedWithTrain.val === 0
+        ? 'no evaluated speaker is in the training set'
+        : `${speakersSharedWithTrain.test} of ${distinct(fold.test).length} test speakers and ${speakersSharedWithTrain.val} of ${distinct(fold.val).length} val speakers also appear in training`;
+    description = `${base}; ${overlap}`;
+  } else {
+    const kind = params.protocol === 'loso' ? `leave-one-speaker-out cross-validation (${folds.length} folds` : `${folds.length}-fold actor cross-validation (seed ${params.seed}`;
+    const overlap =
+      speakersSharedWithTrain.test === 0 && speakersSharedWithTrain.val === 0
+        ? 'no evaluated speaker is in the training set of its fold'
+        : `up to ${speakersSharedWithTrain.test} test and ${speakersSharedWithTrain.val} val speakers of a fold also appear in its training set`;
+    description = `${kind}, ${params.valActors} validation speakers per fold taken from the training side): test speakers by fold ${folds.map((f, k) => `${k + 1}: ${distinct(f.test).join(' ')}`).join('; ')}; ${overlap}`;
+  }
   return {
+    name: params.protocol,
     groupBy: params.groupBy,
-    description: `${base}; ${overlap}`,
+    description,
     seed: params.seed,
+    folds: folds.length,
     ratios: params.ratios,
     speakersSharedWithTrain,
   };

@@ -4,6 +4,7 @@
  * its own id namespace (Vega's clip-path ids would collide if several SVGs were inlined).
  */
 import { flatten } from '@ser/core';
+import { pointOf, type Interval } from './intervals.ts';
 import type { EvalMetrics, SplitMetrics } from './metrics.ts';
 
 export interface ReportInput {
@@ -31,22 +32,61 @@ function table(header: string[], rows: string[][], numericFrom = 1): string {
   );
 }
 
+/** A figure as text, with its interval when metrics.json has one (`scale` 100 for percentages). */
+function withInterval(value: number, interval: Interval | undefined, scale = 1): string {
+  const f = (x: number) => (scale === 100 ? pct(x) : num(x));
+  if (!interval?.ci95) return f(value);
+  return `${f(value)} [${f(interval.ci95[0])}, ${f(interval.ci95[1])}]`;
+}
+
+/** The figures of the evaluated splits: holdout values with their bootstrap intervals, or the pooled test of cross-validation. */
 function summaryTable(m: EvalMetrics): string {
   const splits = (['val', 'test'] as const).filter((s) => m[s] !== null);
-  const row = (label: string, get: (s: SplitMetrics) => string) => [label, ...splits.map((s) => get(m[s]!))];
+  const cv = Boolean(m.folds);
+  const at = (s: string, key: string) => (cv ? undefined : m.summary[`${s}.${key}`]);
+  const row = (label: string, get: (s: SplitMetrics, split: string) => string) => [label, ...splits.map((s) => get(m[s]!, s))];
   const genders = [...new Set(splits.flatMap((s) => Object.keys(m[s]!.byGender)))];
   return table(
-    ['metric', ...splits],
+    ['metric', ...splits.map((s) => (cv ? `${s}, all folds pooled` : `${s} [95% bootstrap CI]`))],
     [
       row('samples', (s) => String(s.count)),
-      row('accuracy (%)', (s) => pct(s.accuracy)),
-      row('balanced accuracy / UAR (%)', (s) => pct(s.balancedAccuracy)),
-      row('macro-F1', (s) => num(s.macroF1)),
-      row('weighted F1', (s) => num(s.weightedF1)),
-      ...genders.map((g) => row(`macro-F1, ${g} speakers`, (s) => (s.byGender[g] ? `${num(s.byGender[g].macroF1)} (n=${s.byGender[g].count})` : '–'))),
+      row('accuracy (%)', (s, split) => withInterval(s.accuracy, at(split, 'accuracy'), 100)),
+      row('balanced accuracy / UAR (%)', (s, split) => withInterval(s.balancedAccuracy, at(split, 'balancedAccuracy'), 100)),
+      row('macro-F1', (s, split) => withInterval(s.macroF1, at(split, 'macroF1'))),
+      row('weighted F1', (s, split) => withInterval(s.weightedF1, at(split, 'weightedF1'))),
+      ...genders.map((g) =>
+        row(`macro-F1, ${g} speakers`, (s, split) => (s.byGender[g] ? `${withInterval(s.byGender[g].macroF1, at(split, `byGender.${g}.macroF1`))} (n=${s.byGender[g].count})` : '–')),
+      ),
       row('speakers', (s) => s.speakers.join(' ')),
     ],
   );
+}
+
+/** Cross-validation: each figure's mean over folds with its Student-t interval, then one row per fold. */
+function foldTables(m: EvalMetrics): string {
+  if (!m.folds) return '';
+  const figures = Object.entries(m.summary).filter(([path]) => path.startsWith('test.') || path.startsWith('val.'));
+  const summary = table(
+    ['metric', 'mean', 'std', '95% CI (t)', 'folds'],
+    figures.map(([path, i]) => [path, num(pointOf(i)), i.method === 't' && i.std !== null ? num(i.std) : '–', i.ci95 ? `[${num(i.ci95[0])}, ${num(i.ci95[1])}]` : '–', String(i.n)]),
+  );
+  const genders = [...new Set(m.folds.flatMap((f) => Object.keys(f.test?.byGender ?? {})))].sort();
+  const perFold = table(
+    ['fold', 'test speakers', 'val speakers', 'test n', 'test macro-F1', 'test accuracy (%)', 'test UAR (%)', ...genders.map((g) => `test macro-F1, ${g}`), 'val macro-F1'],
+    m.folds.map((f) => [
+      String(f.fold),
+      f.actors.test.join(' '),
+      f.actors.val.join(' '),
+      String(f.test?.count ?? 0),
+      f.test ? num(f.test.macroF1) : '–',
+      f.test ? pct(f.test.accuracy) : '–',
+      f.test ? pct(f.test.balancedAccuracy) : '–',
+      ...genders.map((g) => (f.test?.byGender[g] ? num(f.test.byGender[g].macroF1) : '–')),
+      f.val ? num(f.val.macroF1) : '–',
+    ]),
+    3,
+  );
+  return `<h2>Cross-validation: mean over folds</h2>\n${summary}\n<h2>Per fold</h2>\n${perFold}`;
 }
 
 function perClassTable(s: SplitMetrics): string {
@@ -83,7 +123,8 @@ export function renderReport(input: ReportInput): string {
 <body>
 <h1>${escape(input.title)}</h1>
 <p class="protocol"><strong>Split protocol:</strong> ${escape(m.protocol.description)}. Backend: ${escape(m.backend)}.</p>
-<h2>Metrics</h2>
+${foldTables(m)}
+<h2>${m.folds ? 'Test, all folds pooled' : 'Metrics'}</h2>
 ${summaryTable(m)}
 <h2>Per class</h2>
 <div class="cols">${perClass}</div>

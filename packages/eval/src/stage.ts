@@ -1,4 +1,4 @@
-/** The `eval` stage's declaration; its computation (eval-stage.ts: the model, metrics, figures) loads when it runs. */
+/** The `eval` stage's declaration: once per fold, then combined (eval-stage.ts: the model, metrics, figures, loaded when it runs). */
 import { defineStage } from '@ser/core';
 import type { ModelLoader } from './eval-stage.ts';
 import { EVAL_OUTPUTS } from './outputs.ts';
@@ -10,9 +10,14 @@ export const evalStage = (load?: ModelLoader) =>
     name: 'eval',
     params: evalParams,
     outputs: EVAL_OUTPUTS,
+    perFold: true,
+    keepWithRun: true,
     async run(ctx) {
       const { runEval, loadModel } = await import('./eval-stage.ts');
       await runEval(ctx, load ?? loadModel);
+    },
+    async combine(ctx) {
+      await (await import('./eval-stage.ts')).combineEval(ctx);
     },
   });
 

@@ -45,14 +45,17 @@ function syntheticMetrics(): EvalMetrics {
     classes,
     backend: 'wasm',
     protocol: {
+      name: 'holdout',
       groupBy: 'recording',
       description: 'random stratified split of recordings (seed 42, train/val/test 0.8/0.1/0.1)',
       seed: 42,
+      folds: 1,
       ratios: { train: 0.8, val: 0.1, test: 0.1 },
       speakersSharedWithTrain: { val: 4, test: 4 },
     },
     val: test,
     test,
+    summary: { 'test.macroF1': { method: 'bootstrap', value: test.macroF1, ci95: [0.4321, 0.9876], n: 8, resamples: 2000, seed: 0 } },
   };
 }
 
@@ -146,6 +149,8 @@ describe('report.html in headless Chromium', () => {
     expect(text).toContain('a'.repeat(64));
     // accuracy 6/8 = 75.0 %, in both the val and test columns
     expect(text).toMatch(/accuracy \(%\)\s+75\.0\s+75\.0/);
+    // The interval beside the figure it belongs to (test macro-F1 only, in this input).
+    expect(text).toMatch(/macro-F1\s+\d\.\d{3}\s+\d\.\d{3} \[0\.432, 0\.988\]/);
   });
 
   it('the checks catch a figure that fails to load and one that draws nothing', async () => {

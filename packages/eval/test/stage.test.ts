@@ -1,13 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLASSES_METADATA, buildTable, readTensor } from '@ser/core';
+import { CLASSES_METADATA, buildTable, readNumbers, readStrings, readTensor } from '@ser/core';
 import { memoryStageContext } from '@ser/core/testing';
 import { augmentParams } from '@ser/augment/params';
 import { melParams, trimParams } from '@ser/features/params';
 import { EMOTIONS } from '@ser/ingest';
 import { buildModel, fitStandardization, initBackend, loadTrainedModel, modelFiles, predictProbabilities, standardizationFile } from '@ser/model';
 import { trainParams } from '@ser/model/params';
+import { FOLDS_METADATA } from '@ser/split/join';
 import { splitParams } from '@ser/split/params';
 import { afterAll, describe, expect, it } from 'vitest';
 import { argmaxRows, confusionMatrix, type EvalMetrics } from '../src/metrics.ts';
@@ -27,7 +28,7 @@ const labels = [0, 1, 0, 1, 4, 4, 3, 3];
 // The stub model "predicts" the class written in a clip's first value.
 const predictedClass = [0, 1, 0, 0, 4, 3, 3, 3];
 
-function upstream() {
+function upstream(folds = 1) {
   const recordings = buildTable(8, {
     id: ids,
     label_index: Int32Array.from(labels),
@@ -38,12 +39,21 @@ function upstream() {
   const logmel = Float32Array.from({ length: 8 * size }, (_, k) => -40 + 30 * Math.sin(k * 1.7));
   predictedClass.forEach((c, i) => (logmel[i * size] = c));
   const tensors = buildTable(8, { id: ids, logmel: { data: logmel, shape } });
-  // train r1 r2, val r3 r4, test r5..r8: one row per recording (augmented variants are never scored)
-  const roles = ['train', 'train', 'val', 'val', 'test', 'test', 'test', 'test'];
+  // Fold 1 (the holdout split): train r1 r2, val r3 r4, test r5..r8; fold 2 (for cross-validation): test r1..r3.
+  const roles = [
+    ['train', 'train', 'val', 'val', 'test', 'test', 'test', 'test'],
+    ['test', 'test', 'test', 'val', 'val', 'train', 'train', 'train'],
+  ].slice(0, folds);
   const assignment = buildTable(
-    ids.length,
-    { id: ids, split: roles, label_index: Int32Array.from(labels), speaker: speakers },
-    { [CLASSES_METADATA]: JSON.stringify(EMOTIONS) },
+    ids.length * folds,
+    {
+      fold: Int32Array.from(roles.flatMap((r, k) => r.map(() => k + 1))),
+      id: roles.flatMap(() => ids),
+      split: roles.flat(),
+      label_index: Int32Array.from(roles.flatMap(() => labels)),
+      speaker: roles.flatMap(() => speakers),
+    },
+    { [CLASSES_METADATA]: JSON.stringify(EMOTIONS), [FOLDS_METADATA]: String(folds) },
   );
   const history = {
     epochs: [
@@ -69,6 +79,8 @@ function upstream() {
   return up;
 }
 
+const HOLDOUT = { index: 1, count: 1 };
+
 const stubLoader =
   (classes: string[] = [...EMOTIONS]): ModelLoader =>
   async (modelDir) => {
@@ -87,13 +99,13 @@ const stubLoader =
 
 describe('eval stage', () => {
   it('scores val and test recordings (not augmented rows) and writes metrics, figures and report', async () => {
-    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: upstream() });
+    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: upstream(), fold: HOLDOUT });
     await evalStage(stubLoader()).run(mem.ctx);
     expect(Object.keys(mem.files).sort()).toEqual(
       [
         'confusion-test-counts.png', 'confusion-test-counts.svg', 'confusion-test-normalised.png', 'confusion-test-normalised.svg',
         'confusion-val-counts.png', 'confusion-val-counts.svg', 'confusion-val-normalised.png', 'confusion-val-normalised.svg',
-        'learning-curves.png', 'learning-curves.svg', 'metrics', 'report',
+        'learning-curves.png', 'learning-curves.svg', 'metrics', 'predictions', 'report',
       ].sort(),
     );
     const m = JSON.parse(new TextDecoder().decode(mem.files.metrics)) as EvalMetrics;
@@ -111,6 +123,20 @@ describe('eval stage', () => {
     expect(m.protocol.groupBy).toBe('recording');
     expect(m.protocol.speakersSharedWithTrain).toEqual({ val: 0, test: 2 });
     expect(m.protocol.description).toContain('random stratified split of recordings (seed 42, train/val/test 0.8/0.1/0.1)');
+    // An interval beside every figure: the value on the split and a seeded bootstrap over its recordings.
+    const f1 = m.summary['test.macroF1'];
+    expect(f1).toMatchObject({ method: 'bootstrap', value: m.test!.macroF1, n: 4, resamples: 2000, seed: 0 });
+    expect(f1.ci95![0]).toBeLessThanOrEqual(m.test!.macroF1);
+    expect(f1.ci95![1]).toBeGreaterThanOrEqual(m.test!.macroF1);
+    expect(Object.keys(m.summary).sort()).toEqual(
+      ['accuracy', 'balancedAccuracy', 'byGender.female.macroF1', 'byGender.male.macroF1', 'macroF1', 'weightedF1'].flatMap((k) => [`test.${k}`, `val.${k}`]).sort(),
+    );
+    // The predictions of every scored recording, with their probabilities.
+    const p = mem.tables.predictions;
+    expect(readStrings(p, 'id')).toEqual(['r3', 'r4', 'r5', 'r6', 'r7', 'r8']);
+    expect(readNumbers(p, 'predicted')).toEqual(predictedClass.slice(2));
+    expect(readTensor(p, 'probabilities').shape).toEqual([EMOTIONS.length]);
+    expect(mem.logs.at(-1)).toMatch(/^eval: test macro-F1 0\.7333 \[\d\.\d{4}, \d\.\d{4}\], accuracy 0\.7500 \[/);
     const html = new TextDecoder().decode(mem.files.report);
     expect(html.match(/<img /g)).toHaveLength(5);
     expect(html).toContain('train.learningRate');
@@ -119,7 +145,7 @@ describe('eval stage', () => {
 
   it('writes the same bytes for the same inputs (outputs hash stays put)', async () => {
     const run = async () => {
-      const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: upstream() });
+      const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: upstream(), fold: HOLDOUT });
       await evalStage(stubLoader()).run(mem.ctx);
       return mem.files;
     };
@@ -130,7 +156,7 @@ describe('eval stage', () => {
   it('scores only recordings that have a tensor, and says how many could not be scored', async () => {
     const up = upstream();
     up.mel!.tables = { tensors: up.mel!.tables!.tensors.slice(0, 7) }; // r8 (a test recording) excluded upstream
-    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: up });
+    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: up, fold: HOLDOUT });
     await evalStage(stubLoader()).run(mem.ctx);
     const m = JSON.parse(new TextDecoder().decode(mem.files.metrics)) as EvalMetrics;
     expect(m.test!.count).toBe(3);
@@ -139,7 +165,7 @@ describe('eval stage', () => {
   });
 
   it('refuses a model trained on other classes', async () => {
-    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: upstream() });
+    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: upstream(), fold: HOLDOUT });
     await expect(evalStage(stubLoader(['a', 'b'])).run(mem.ctx)).rejects.toThrow(/train\/model classes \[a,b\] differ from split\/assignment classes/);
   });
 
@@ -156,7 +182,7 @@ describe('eval stage', () => {
     writeFileSync(join(modelDir, 'weights.bin'), files.weights);
     writeFileSync(join(modelDir, 'standardization.json'), standardizationFile(fitStandardization(x, 8, shape)));
     up.train!.paths = { ...up.train!.paths, model: join(modelDir, 'model.json'), weights: join(modelDir, 'weights.bin'), standardization: join(modelDir, 'standardization.json') };
-    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({ backend: 'cpu' }), upstream: up });
+    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({ backend: 'cpu' }), upstream: up, fold: HOLDOUT });
     await evalStage().run(mem.ctx);
     const m = JSON.parse(new TextDecoder().decode(mem.files.metrics)) as EvalMetrics;
     expect(m.backend).toBe('cpu');
@@ -166,5 +192,53 @@ describe('eval stage', () => {
     const expected = confusionMatrix(labels.slice(4), argmaxRows(p, EMOTIONS.length), EMOTIONS.length);
     expect(m.test!.confusionMatrix).toEqual(expected);
   });
-});
 
+  it('cross-validation: each fold scores its own test speakers, and the combined task pools them with a t-interval over folds', async () => {
+    const up = upstream(2);
+    const foldTasks = ['eval.fold1', 'eval.fold2'];
+    const scoredFolds: Record<string, { tables: Record<string, ReturnType<typeof buildTable>>; paths: Record<string, string> }> = {};
+    for (const [k, task] of foldTasks.entries()) {
+      const mem = memoryStageContext({ stage: task, params: evalParams.parse({}), upstream: up, fold: { index: k + 1, count: 2 } });
+      await evalStage(stubLoader()).run(mem.ctx);
+      // A fold of several: its metrics and predictions only; the figures and the report are the combination's.
+      expect(Object.keys(mem.files).sort()).toEqual(['metrics', 'predictions']);
+      const metricsPath = join(dir, `${task}-metrics.json`);
+      writeFileSync(metricsPath, mem.files.metrics);
+      scoredFolds[task] = { tables: { predictions: mem.tables.predictions }, paths: { metrics: metricsPath } };
+    }
+    const history = up.train.paths!.history;
+    const mem = memoryStageContext({
+      stage: 'eval',
+      params: evalParams.parse({}),
+      upstream: {
+        ingest: up.ingest,
+        split: { ...up.split, params: splitParams.parse({ protocol: 'actor-kfold', folds: 2, valActors: 1 }) },
+        'train.fold1': { params: up.train.params, paths: { history } },
+        'train.fold2': { params: up.train.params, paths: { history } },
+        ...scoredFolds,
+      },
+      folds: foldTasks,
+    });
+    await evalStage(stubLoader()).combine!(mem.ctx);
+    const m = JSON.parse(new TextDecoder().decode(mem.files.metrics)) as EvalMetrics;
+    expect(m.folds!.map((f) => f.actors.test)).toEqual([['01', '02', '03', '04'], ['01', '02', '03']]);
+    // Fold 1 tests r5..r8 (macro-F1 (2/3 + 4/5)/2); fold 2 tests r1..r3 (neutral, calm, neutral), all right: 1.
+    const fold1 = (2 / 3 + 4 / 5) / 2;
+    const fold2 = 1;
+    expect(m.folds!.map((f) => f.test!.macroF1)).toEqual([expect.closeTo(fold1, 12), expect.closeTo(fold2, 12)]);
+    const f1 = m.summary['test.macroF1'];
+    expect(f1).toMatchObject({ method: 't', n: 2, mean: expect.closeTo((fold1 + fold2) / 2, 12) });
+    // Student t, 1 degree of freedom: half-width 12.706 · std / sqrt(2).
+    const std = Math.abs(fold1 - fold2) / Math.SQRT2;
+    expect(f1.ci95![1] - (fold1 + fold2) / 2).toBeCloseTo((12.706204736174698 * std) / Math.SQRT2, 9);
+    // Pooled: the 7 test recordings of both folds, each tested once.
+    expect(m.test!.count).toBe(7);
+    expect(m.test!.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(7);
+    expect(m.test!.byGender.male.count + m.test!.byGender.female.count).toBe(7);
+    expect(m.val).toBeNull();
+    const html = new TextDecoder().decode(mem.files.report);
+    expect(html).toContain('Per fold');
+    expect(html).toContain('2-fold actor cross-validation');
+    expect(Object.keys(mem.files).filter((f) => f.endsWith('.svg')).sort()).toEqual(['confusion-test-counts.svg', 'confusion-test-normalised.svg', 'learning-curves-fold1.svg', 'learning-curves-fold2.svg']);
+  });
+});

@@ -11,5 +11,7 @@ export const stage = defineStage({
     standardization: { description: 'standardization.json: the per-mel-band input mean and standard deviation of the training tensors' },
     history: { description: 'history.json: loss, accuracy and learning rate per epoch, the kept epoch (no timings)' },
   },
+  perFold: true,
+  keepWithRun: true,
   run: async (ctx) => (await import('./train-stage.ts')).runTrain(ctx),
 });

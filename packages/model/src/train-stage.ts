@@ -3,7 +3,8 @@
  * plus augment when params.useAugmented), early-stop on the val rows, and write the TF.js model,
  * the per-epoch history and the input standardisation. An interrupted run resumes from its last
  * completed epoch: checkpoints live in data/.checkpoints/train-<key>, key = sha256 of the upstream
- * output hashes and the params, and are deleted after success.
+ * output hashes, the params and the fold, and are deleted after success. With cross-validation
+ * it runs once per fold, on that fold's training and validation speakers.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -59,7 +60,7 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
   const { params } = ctx;
   const assignment = await ctx.readTable('split', 'assignment');
   const classes = readClasses(assignment, 'split/assignment');
-  const roles = roleOf(assignment);
+  const roles = roleOf(assignment, ctx.fold?.index ?? 1);
   const labels = readNumbers(assignment, 'label_index');
   const labelOf = new Map(readStrings(assignment, 'id').map((id, i) => [id, labels[i]]));
 
@@ -86,7 +87,7 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
   val.x = applyStandardization(standardization, val.x, val.labels.length, shape);
   ctx.log(`${train.labels.length} training and ${val.labels.length} validation tensors of [${shape}], ${classes.length} classes`);
 
-  const key = hashJson({ inputs: ctx.deps.map((s) => ctx.upstream(s).outputsHash), params }).slice(0, 16);
+  const key = hashJson({ inputs: ctx.deps.map((s) => ctx.upstream(s).outputsHash), params, fold: ctx.fold }).slice(0, 16);
   const checkpointDir = join(ctx.root, 'data', '.checkpoints', `train-${key}`);
   const progress = ctx.progress('train', params.epochs * train.labels.length);
   let ticked = 0;

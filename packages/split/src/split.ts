@@ -13,6 +13,8 @@ export interface SplitRecord {
   id: string;
   label_index: number;
   speaker: string;
+  /** 'male', 'female' or '' (unknown): folds balance it. */
+  gender?: string;
   sha256: string;
 }
 
@@ -69,7 +71,7 @@ function assignGroups(sizes: readonly number[], ratios: readonly number[], every
 }
 
 /** Connected components of "same sha256" (and "same speaker" when byActor), each sorted, ordered by first id. */
-function groupRecords(records: readonly SplitRecord[], byActor: boolean): number[][] {
+export function groupRecords(records: readonly SplitRecord[], byActor: boolean): number[][] {
   const parent = records.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   const firstBy = new Map<string, number>();
@@ -94,7 +96,7 @@ function groupRecords(records: readonly SplitRecord[], byActor: boolean): number
 }
 
 /** An explicit list entry names a speaker by its string or, for numeric ids, by number ("01" == 1). */
-const sameActor = (entry: number | string, speaker: string) =>
+export const sameActor = (entry: number | string, speaker: string) =>
   String(entry) === speaker || (speaker.trim() !== '' && !Number.isNaN(Number(speaker)) && Number(entry) === Number(speaker));
 
 /**

@@ -8,6 +8,7 @@ export interface FakeRecording {
   id: string;
   label_index: number;
   speaker: string;
+  gender?: string;
   sha256: string;
 }
 
@@ -22,7 +23,13 @@ export function ravdessRecordings(actors = 20): FakeRecording[] {
           for (let r = 1; r <= 2; r++) {
             const name = `03-01-${pad(e)}-${pad(i)}-${pad(s)}-${pad(r)}-${pad(a)}`;
             const content = name === '03-01-03-01-02-02-07' ? '03-01-03-01-02-01-07' : name;
-            out.push({ id: `Actor_${pad(a)}/${name}.wav`, label_index: e - 1, speaker: pad(a), sha256: createHash('sha256').update(content).digest('hex') });
+            out.push({
+              id: `Actor_${pad(a)}/${name}.wav`,
+              label_index: e - 1,
+              speaker: pad(a),
+              gender: a % 2 ? 'male' : 'female',
+              sha256: createHash('sha256').update(content).digest('hex'),
+            });
           }
   return out;
 }
@@ -34,6 +41,7 @@ export function recordingsTable(records: FakeRecording[]): Table {
       id: records.map((r) => r.id),
       label_index: Int32Array.from(records.map((r) => r.label_index)),
       speaker: records.map((r) => r.speaker),
+      gender: records.map((r) => r.gender ?? ''),
       sha256: records.map((r) => r.sha256),
     },
     { [CLASSES_METADATA]: JSON.stringify(EMOTIONS) },

@@ -104,7 +104,8 @@ describe('split stage and the join by recording id', () => {
       const t = out.assignment;
       expect(readStrings(t, 'id')).toEqual(records.map((r) => r.id));
       expect(readNumbers(t, 'label_index')).toEqual(records.map((r) => r.label_index));
-      const roles = roleOf(t);
+      expect(readNumbers(t, 'fold').every((f) => f === 1)).toBe(true);
+      const roles = roleOf(t, 1);
       const { mel, augmentTrain, unassigned } = rowsByRole(roles, melIds, augSources);
       expect(unassigned).toEqual([]);
       expect(SPLITS.reduce((n, s) => n + mel[s].length, 0)).toBe(records.length);
@@ -119,9 +120,10 @@ describe('split stage and the join by recording id', () => {
       if (groupBy === 'actor') {
         expect([...splitsPer((k) => records[k].speaker, split)].filter(([, s]) => s.size > 1)).toEqual([]);
         expect(ctx.summary.protocol).toBe('actor-held-out');
-        expect(ctx.summary.actors).toBeDefined();
       } else expect(ctx.summary.protocol).toBe('random');
-      const counts = ctx.summary.classCounts as Record<string, Record<string, number>>;
+      const [fold] = ctx.summary.folds as { actors: Record<string, string[]>; classCounts: Record<string, Record<string, number>> }[];
+      expect(fold.actors.test.length).toBeGreaterThan(0);
+      const counts = fold.classCounts;
       expect(SPLITS.reduce((n, s) => n + Object.values(counts[s]).reduce((a, b) => a + b, 0), 0)).toBe(records.length);
     });
   }

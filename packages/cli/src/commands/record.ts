@@ -1,6 +1,6 @@
 /** `ser record`: the last step of `nx run pipeline:all`, recording the run in data/runs. */
 import type { Argv } from 'yargs';
-import { findRoot, loadPipeline, openRegistry, overridesFromEnv, withWorkspaceLock } from '@ser/core';
+import { findRoot, loadPipeline, openRegistry, overridesFromEnv, planPipeline, withWorkspaceLock } from '@ser/core';
 
 export const record = (cli: Argv) =>
   cli.command(
@@ -12,8 +12,9 @@ export const record = (cli: Argv) =>
       const overrides = overridesFromEnv();
       const { recordRun } = await import('../runs.ts');
       await withWorkspaceLock(root, 'ser record', async () => {
-        const pipeline = await loadPipeline(root, openRegistry(root), overrides);
-        await recordRun(root, Object.keys(pipeline.stages), overrides);
+        const registry = openRegistry(root);
+        const pipeline = await loadPipeline(root, registry, overrides);
+        await recordRun(root, pipeline, await planPipeline(root, pipeline, registry), registry, overrides);
       });
     },
   );
