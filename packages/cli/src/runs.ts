@@ -5,9 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expWhy } from '@ser/eval';
+import { expWhy, type RunPredictions } from '@ser/eval';
 import {
   executionsLog,
+  readNumbers,
+  readStrings,
+  tableFromBytes,
   type Pipeline,
   type PipelinePlan,
   type StageRegistry,
@@ -38,6 +41,23 @@ export function listRuns(root: string): RunRecord[] {
     .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunRecord)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/**
+ * The scored recordings of a holdout run (its eval task's predictions, kept with the record), for
+ * paired comparisons; null when the run has none (cross-validation, or recorded before they were kept).
+ */
+export function runPredictions(root: string, run: RunRecord): RunPredictions | null {
+  const file = run.kept?.eval?.predictions;
+  if (!file || !existsSync(join(runDir(root, run.id), 'eval', file))) return null;
+  const table = tableFromBytes(readFileSync(join(runDir(root, run.id), 'eval', file)));
+  return {
+    ids: readStrings(table, 'id'),
+    split: readStrings(table, 'split'),
+    labels: Int32Array.from(readNumbers(table, 'label_index')),
+    predicted: Int32Array.from(readNumbers(table, 'predicted')),
+    genders: readStrings(table, 'gender'),
+  };
 }
 
 export function findRun(root: string, id: string): RunRecord {
@@ -87,7 +107,7 @@ export async function recordRun(
   const ran = Object.fromEntries(
     stages.map((s) => {
       const exec = executed.filter((e) => e.stage === s && e.outputsHash === manifests[s].outputsHash).at(-1);
-      return [s, { outputsHash: manifests[s].outputsHash, ran: Boolean(exec), reasons: exec?.reasons ?? [], wallMs: exec?.wallMs ?? 0 }];
+      return [s, { outputsHash: manifests[s].outputsHash, codeHash: manifests[s].codeHash, ran: Boolean(exec), reasons: exec?.reasons ?? [], wallMs: exec?.wallMs ?? 0 }];
     }),
   );
   // The run's metrics: those of the last task that writes a `metrics` output (eval, or its combination of folds).
@@ -110,6 +130,7 @@ export async function recordRun(
     dataset: { path: String(manifests.ingest?.summary.datasetPath), hash: stages.map((s) => manifests[s].inputs.dataset).find(Boolean) ?? null },
     stages: ran,
     metrics: metricsFile && existsSync(metricsFile) ? (JSON.parse(readFileSync(metricsFile, 'utf8')) as Record<string, unknown>) : null,
+    kept: Object.fromEntries(kept.map((t) => [t, Object.fromEntries(Object.entries(manifests[t].outputs).map(([name, o]) => [name, o.file]))])),
   };
   log(expWhy(record));
   const previousContent = previous && {

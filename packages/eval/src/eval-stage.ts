@@ -146,7 +146,7 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
   // Evaluate original recordings only: augmented variants of val/test clips would count a clip several times.
   const results: Record<EvaluatedSplit, SplitMetrics | null> = { val: null, test: null };
   const scored: Partial<Record<EvaluatedSplit, ScoredSplit>> = {};
-  const predictions = { id: [] as string[], split: [] as string[], label: [] as number[], predicted: [] as number[], probabilities: [] as Float32Array[] };
+  const predictions = { id: [] as string[], split: [] as string[], gender: [] as string[], label: [] as number[], predicted: [] as number[], probabilities: [] as Float32Array[] };
   for (const split of EVALUATED) {
     const melRows = rows.mel[split];
     if (melRows.length === 0) {
@@ -162,6 +162,7 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
     recs.forEach((r, i) => {
       predictions.id.push(recordingIds[r]);
       predictions.split.push(split);
+      predictions.gender.push(genders[r]);
       predictions.label.push(labels[r]);
       predictions.predicted.push(predicted[i]);
       predictions.probabilities.push(probabilities.subarray(i * classes.length, (i + 1) * classes.length));
@@ -172,6 +173,7 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
     buildTable(predictions.id.length, {
       id: predictions.id,
       split: predictions.split,
+      gender: predictions.gender,
       label_index: Int32Array.from(predictions.label),
       predicted: Int32Array.from(predictions.predicted),
       probabilities: { data: Float32Array.from(predictions.probabilities.flatMap((p) => Array.from(p))), shape: [classes.length] },

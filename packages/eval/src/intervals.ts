@@ -33,14 +33,15 @@ export type Interval = BootstrapFigure | FoldFigure;
 export const pointOf = (i: Interval) => (i.method === 'bootstrap' ? i.value : i.mean);
 
 /** Per-split report figures that get an interval, as functions of (labels, predictions). */
-const REPORT_FIGURES: Record<string, (r: ClassificationReport) => number> = {
+export const REPORT_FIGURES: Record<string, (r: ClassificationReport) => number> = {
   macroF1: (r) => r.macroF1,
   accuracy: (r) => r.accuracy,
   balancedAccuracy: (r) => r.balancedAccuracy,
   weightedF1: (r) => r.weightedF1,
 };
 
-const asMetric =
+/** A report figure as a bootstrap metric of (labels, predictions). */
+export const asMetric =
   (figure: (r: ClassificationReport) => number, classes: readonly string[]): LabelMetric =>
   (yTrue, yPred, numClasses) =>
     figure(classificationReport(confusionMatrix(yTrue, yPred, numClasses), classes));

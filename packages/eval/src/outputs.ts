@@ -20,6 +20,7 @@ export const EVAL_OUTPUTS: Record<string, OutputDeclaration> = {
     columns: {
       id: 'utf8: recording id',
       split: "utf8: 'val' or 'test'",
+      gender: "utf8: the speaker's gender ('' unknown)",
       label_index: 'int32: true class',
       predicted: 'int32: predicted class (argmax)',
       probabilities: 'fixed_shape_tensor<float32>[classes]: the model output',

@@ -5,7 +5,7 @@ import { trainParams } from '@ser/model/params';
 import { splitParams } from '@ser/split/params';
 import { evalParams } from '../src/params.ts';
 import { describe, expect, it } from 'vitest';
-import { differingParams, expDiff, expShow, expWhy, formatDiff } from '../src/compare.ts';
+import { differingParams, expDiff, expShow, expWhy, formatDiff, groupRuns } from '../src/compare/index.ts';
 
 const split = (macroF1: number, accuracy: number, balancedAccuracy: number) => ({
   count: 120,
@@ -23,7 +23,7 @@ function record(id: string, createdAt: string, learningRate: number, testF1: num
   const schemas = { ingest: null, trim: trimParams, mel: melParams, augment: augmentParams, split: splitParams, train: trainParams, eval: evalParams };
   const params = Object.fromEntries(Object.entries(schemas).map(([s, schema]) => [s, schema?.parse({}) ?? {}])) as Record<string, any>;
   params.train.learningRate = learningRate;
-  const stage = (ran: boolean, reasons: string[]) => ({ outputsHash: `${id}-${ran}`.padEnd(64, '0'), ran, reasons, wallMs: 1500 });
+  const stage = (ran: boolean, reasons: string[]) => ({ outputsHash: `${id}-${ran}`.padEnd(64, '0'), codeHash: 'c'.repeat(64), ran, reasons, wallMs: 1500 });
   return {
     id,
     createdAt,
@@ -38,8 +38,12 @@ function record(id: string, createdAt: string, learningRate: number, testF1: num
       eval: stage(true, ['upstream train outputs changed']),
     },
     metrics: { protocol: { groupBy: 'recording', seed: 42 }, val: split(valF1, 0.6, 0.58), test: split(testF1, 0.55, 0.5) },
+    kept: {},
   };
 }
+
+/** A run as a group of one (what `exp diff --no-group` compares). */
+const single = (r: RunRecord) => ({ runs: [r], seeds: {} });
 
 const a = record('run-a', '2026-11-27T07:00:00.000Z', 0.001, 0.5, 0.6);
 const b = record('run-b', '2026-11-27T08:00:00.000Z', 0.0005, 0.62, 0.58);
@@ -117,7 +121,7 @@ describe('expShow', () => {
 
 describe('expDiff', () => {
   it('gives the changed param and the metric deltas (b − a)', () => {
-    const d = expDiff(a, b);
+    const d = expDiff(single(a), single(b));
     expect(d.params).toEqual([{ key: 'train.learningRate', a: 0.001, b: 0.0005 }]);
     const m = Object.fromEntries(d.metrics.map((x) => [x.key, x]));
     expect(m['test.macroF1'].delta).toBeCloseTo(0.12, 12);
@@ -126,20 +130,21 @@ describe('expDiff', () => {
     expect(m['test.accuracy'].delta).toBe(0);
     expect(d.metrics.slice(0, 4).map((x) => x.key)).toEqual(['test.macroF1', 'test.accuracy', 'test.balancedAccuracy', 'val.macroF1']);
     expect(Object.keys(m).some((k) => k.includes('perClass') || k.startsWith('protocol'))).toBe(false);
-    expect(expDiff(a, b, { allMetrics: true }).metrics.map((x) => x.key)).toContain('test.perClass.angry.f1');
+    expect(expDiff(single(a), single(b), { allMetrics: true }).metrics.map((x) => x.key)).toContain('test.perClass.angry.f1');
     expect(d.dataset).toBeNull();
     expect(d.stages).toEqual(['train', 'eval']);
   });
 
   it('formats as a table, CSV and JSON', () => {
-    const text = formatDiff(expDiff(a, b));
+    const text = formatDiff(expDiff(single(a), single(b)));
     expect(text).toMatch(/train\.learningRate\s+0\.001\s+0\.0005/);
+    expect(text).toContain('no verdicts: the predictions of a run are not kept');
     expect(text).toMatch(/test\.macroF1\s+0\.5000\s+0\.6200\s+\+0\.1200/);
     expect(text).toMatch(/val\.macroF1\s+0\.6000\s+0\.5800\s+-0\.0200/);
     expect(text).toContain('stage outputs differ: train, eval');
     expect(text).toMatch(/test\.count\s+120\s+120\s+\+0\n/); // counts without decimals
-    expect(formatDiff(expDiff(a, b), 'csv').split('\n')[1]).toBe('param,train.learningRate,0.001,0.0005,');
-    expect(JSON.parse(formatDiff(expDiff(a, b), 'json')).params[0].key).toBe('train.learningRate');
+    expect(formatDiff(expDiff(single(a), single(b)), 'csv').split('\n')[1]).toBe('param,train.learningRate,0.001,0.0005,,,,');
+    expect(JSON.parse(formatDiff(expDiff(single(a), single(b)), 'json')).params[0].key).toBe('train.learningRate');
   });
 });
 

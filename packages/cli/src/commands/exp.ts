@@ -3,40 +3,49 @@ import type { Argv } from 'yargs';
 import { findRoot } from '@ser/core';
 
 const formatOf = (a: { json?: boolean; csv?: boolean }) => (a.json ? 'json' : a.csv ? 'csv' : 'table');
+const groupOption = { type: 'boolean', default: true, describe: 'runs that differ only in seeds as one row / side (--no-group: each run on its own)' } as const;
 
 export const exp = (cli: Argv) =>
   cli.command('exp', 'compare recorded runs', (y) =>
     y
       .command(
         'show',
-        'one row per run: the params that differ between runs and the key metrics',
+        'one row per configuration (seed repeats grouped): the params that differ and the key metrics with their intervals',
         (z) =>
           z
             .option('sort', { type: 'string', describe: 'sort by a column (e.g. test.macroF1, train.learningRate)' })
             .option('asc', { type: 'boolean', describe: 'ascending (default: descending for metrics)' })
             .option('all-params', { type: 'boolean', default: false, describe: 'every param, not only those that differ' })
             .option('metrics', { type: 'string', describe: 'metric columns, comma-separated paths into metrics.json (default: key metrics)' })
+            .option('group', groupOption)
             .option('csv', { type: 'boolean', default: false })
             .option('json', { type: 'boolean', default: false }),
         async (a) => {
           const [{ listRuns }, { expShow }] = await Promise.all([import('../runs.ts'), import('@ser/eval')]);
           const metrics = a.metrics?.split(',').map((m: string) => m.trim());
-          console.log(expShow(listRuns(findRoot()), { sortBy: a.sort, ascending: a.asc, allParams: a['all-params'], metrics, format: formatOf(a) }));
+          console.log(expShow(listRuns(findRoot()), { sortBy: a.sort, ascending: a.asc, allParams: a['all-params'], metrics, group: a.group, format: formatOf(a) }));
         },
       )
       .command(
         'diff <a> <b>',
-        'changed params and metric deltas from run A to run B (ids or unique prefixes)',
+        'from run A to run B (ids or unique prefixes; with their seed repeats unless --no-group): changed params, metric deltas with a 95% interval and a verdict',
         (z) =>
           z
             .positional('a', { type: 'string', demandOption: true })
             .positional('b', { type: 'string', demandOption: true })
+            .option('atol', { type: 'number', default: 0, describe: 'hide deltas smaller than this; verdicts call them within tolerance' })
+            .option('group', groupOption)
             .option('json', { type: 'boolean', default: false })
             .option('csv', { type: 'boolean', default: false }),
         async (a) => {
-          const [{ findRun }, { expDiff, formatDiff }] = await Promise.all([import('../runs.ts'), import('@ser/eval')]);
+          const [{ findRun, listRuns, runPredictions }, { expDiff, formatDiff, groupRuns }] = await Promise.all([import('../runs.ts'), import('@ser/eval')]);
           const root = findRoot();
-          console.log(formatDiff(expDiff(findRun(root, a.a), findRun(root, a.b)), formatOf(a)));
+          const groups = groupRuns(listRuns(root), a.group);
+          const groupOf = (id: string) => {
+            const run = findRun(root, id);
+            return groups.find((g) => g.runs.some((r) => r.id === run.id))!;
+          };
+          console.log(formatDiff(expDiff(groupOf(a.a), groupOf(a.b), { atol: a.atol, predictions: (run) => runPredictions(root, run) }), formatOf(a)));
         },
       )
       .command(
