@@ -1,12 +1,14 @@
 /**
  * `ser predict FILE.wav …`: the emotion of new recordings, with the model and the exact feature
- * params of a recorded run (default: the latest). A bad file gets a one-line error and the others
- * still get predictions; the result says whether any failed.
+ * params of a recorded run (default: the latest); for a cross-validation run, the mean of its fold
+ * models' probabilities (an ensemble). A bad file gets a one-line error and the others still get
+ * predictions; the result says whether any failed.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractFeatures, melParams, trimParams } from '@ser/features';
-import { initBackend, loadTrainedModel, predictProbabilities } from '@ser/model/inference';
+import type { RunRecord } from '@ser/core';
+import { initBackend, loadTrainedModel, MODEL_FILE, predictProbabilities } from '@ser/model/inference';
 import { evalParams } from '@ser/eval/params';
 import type { Backend } from '@ser/model/params';
 import { findRun, listRuns, runDir } from './runs.ts';
@@ -29,13 +31,29 @@ function readClip(file: string): Uint8Array {
   return readFileSync(file);
 }
 
-export async function predict(root: string, files: string[], { run, backend }: { run?: string; backend?: Backend }): Promise<{ runId: string; backend: string; predictions: Prediction[] }> {
+/** The kept model folders of a run: `train`, or one per fold (`train.fold1` …). */
+function modelDirs(root: string, record: RunRecord): string[] {
+  const tasks = Object.keys(record.kept ?? {}).filter((t) => /^train(\.fold\d+)?$/.test(t));
+  const dirs = (tasks.length ? tasks : ['train']).map((t) => join(runDir(root, record.id), t));
+  return dirs.filter((d) => existsSync(join(d, MODEL_FILE)));
+}
+
+export async function predict(
+  root: string,
+  files: string[],
+  { run, backend }: { run?: string; backend?: Backend },
+): Promise<{ runId: string; backend: string; models: number; predictions: Prediction[] }> {
   const record = run ? findRun(root, run) : listRuns(root).at(-1);
   if (!record) throw new Error('no recorded runs yet: train one with `npx ser run`');
   const trim = trimParams.parse(record.params.trim);
   const mel = melParams.parse(record.params.mel);
   const used = await initBackend(backend ?? evalParams.parse(record.params.eval ?? {}).backend);
-  const { model, standardization, classes } = await loadTrainedModel(join(runDir(root, record.id), 'train'));
+  const dirs = modelDirs(root, record);
+  if (dirs.length === 0) throw new Error(`run ${record.id} has no kept model (${runDir(root, record.id)})`);
+  const models = await Promise.all(dirs.map((d) => loadTrainedModel(d)));
+  const { classes } = models[0];
+  for (const [i, m] of models.entries())
+    if (JSON.stringify(m.classes) !== JSON.stringify(classes)) throw new Error(`${dirs[i]}: classes [${m.classes}] differ from ${dirs[0]}'s [${classes}]`);
 
   const predictions: Prediction[] = files.map((file) => ({ file }));
   const ok: { index: number; logmel: Float32Array }[] = [];
@@ -50,7 +68,9 @@ export async function predict(root: string, files: string[], { run, backend }: {
     const size = mel.nMels * mel.frames;
     const batch = new Float32Array(ok.length * size);
     ok.forEach((c, i) => batch.set(c.logmel, i * size));
-    const probs = predictProbabilities(model, standardization, batch, ok.length, [mel.nMels, mel.frames]);
+    // An ensemble averages its models' probabilities (one model: its own).
+    const probs = new Float32Array(ok.length * classes.length);
+    for (const m of models) predictProbabilities(m.model, m.standardization, batch, ok.length, [mel.nMels, mel.frames]).forEach((p, k) => (probs[k] += p / models.length));
     ok.forEach((c, i) => {
       const p = probs.subarray(i * classes.length, (i + 1) * classes.length);
       const best = p.indexOf(Math.max(...p));
@@ -58,7 +78,7 @@ export async function predict(root: string, files: string[], { run, backend }: {
       predictions[c.index].probabilities = Object.fromEntries(classes.map((name, k) => [name, Number(p[k].toFixed(4))]));
     });
   }
-  return { runId: record.id, backend: used, predictions };
+  return { runId: record.id, backend: used, models: models.length, predictions };
 }
 
 /** `file: angry (83.1%)  fearful 9.0%, …` — the other classes by falling probability. */

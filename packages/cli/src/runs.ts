@@ -34,12 +34,21 @@ interface Execution {
 /** Where a run's kept outputs are (one folder per task of a `keepWithRun` stage: models, reports). */
 export const runDir = (root: string, id: string) => join(runsDir(root), id);
 
+/** A run record's file name: `<yyyymmdd>-<hhmmss>-<6 hex of its content>.json`. */
+const RUN_FILE = /^\d{8}-\d{6}-[0-9a-f]{6}\.json$/;
+
 export function listRuns(root: string): RunRecord[] {
   const dir = runsDir(root);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunRecord)
+    .filter((f) => RUN_FILE.test(f))
+    .map((f) => {
+      try {
+        return JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunRecord;
+      } catch (e) {
+        throw new Error(`${join(dir, f)}: unreadable run record (${(e as Error).message})`);
+      }
+    })
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 

@@ -2,32 +2,23 @@
  * Opens report.html in headless Chromium (Debian's `chromium` package, installed here if missing)
  * and checks that every figure loaded and has a rendered size, and that nothing is fetched.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confusionMatrixSpec, learningCurvesSpec, melComparisonSpec, parseHistory, renderSvg } from '../src/figures/index.ts';
 import { splitMetrics, type EvalMetrics } from '../src/metrics.ts';
 import { renderReport, type ReportInput } from '../src/report.ts';
+import { launchChromium, openReport } from './report-browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const classes = ['neutral', 'sad', 'angry'];
 
 let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'ser-eval-report-'));
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    execFileSync('flock', ['/tmp/apt.lock', 'sh', '-c', 'apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium'], {
-      stdio: 'inherit',
-    });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -84,56 +75,20 @@ async function reportInput(): Promise<ReportInput> {
   };
 }
 
-interface FigureState {
-  alt: string;
-  complete: boolean;
-  naturalWidth: number;
-  width: number;
-  height: number;
-  /** Share of pixels that are not near-white when the image is drawn onto a canvas. */
-  inked: number;
-}
-
-/** Load the report and read back every image's load state and rendered box. */
-async function openReport(html: string, name: string) {
+/** Write the report and open it. */
+const open = (html: string, name: string) => {
   const path = join(dir, name);
   writeFileSync(path, html);
-  const page = await browser.newPage();
-  const external: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (r) => {
-    if (!/^(file|data):/.test(r.url())) external.push(r.url());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
-  const figures: FigureState[] = await page.$$eval('img', (imgs) =>
-    imgs.map((img) => {
-      const box = img.getBoundingClientRect();
-      const canvas = img.ownerDocument.createElement('canvas');
-      canvas.width = Math.max(1, img.naturalWidth);
-      canvas.height = Math.max(1, img.naturalHeight);
-      const g = canvas.getContext('2d')!;
-      let inked = 0;
-      if (img.naturalWidth > 0) {
-        g.drawImage(img, 0, 0);
-        const px = g.getImageData(0, 0, canvas.width, canvas.height).data;
-        for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 0 && px[i] + px[i + 1] + px[i + 2] < 600) inked++;
-        inked /= canvas.width * canvas.height;
-      }
-      return { alt: img.alt, complete: img.complete, naturalWidth: img.naturalWidth, width: box.width, height: box.height, inked };
-    }),
-  );
-  const text = await page.innerText('body');
-  await page.close();
-  return { figures, text, external, errors };
-}
+  return openReport(browser, path);
+};
+
 
 describe('report.html in headless Chromium', () => {
   it('renders every figure with a non-zero size, fetches nothing, shows the tables', async () => {
     const input = await reportInput();
     const html = renderReport(input);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-    const { figures, text, external, errors } = await openReport(html, 'report.html');
+    const { figures, text, external, errors } = await open(html, 'report.html');
     expect(figures.map((f) => f.alt)).toEqual(input.figures.map((f) => f.title));
     for (const f of figures) {
       expect(f.complete && f.naturalWidth > 0, `${f.alt} loaded`).toBe(true);
@@ -163,7 +118,7 @@ describe('report.html in headless Chromium', () => {
         { title: 'blank', svg: blank },
       ],
     });
-    const { figures } = await openReport(html, 'broken.html');
+    const { figures } = await open(html, 'broken.html');
     expect(figures.map((f) => f.alt)).toEqual(['broken', 'blank']);
     expect(figures[0].complete && figures[0].naturalWidth > 0).toBe(false);
     expect(figures[1].naturalWidth).toBe(300);

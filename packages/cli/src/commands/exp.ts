@@ -49,6 +49,37 @@ export const exp = (cli: Argv) =>
         },
       )
       .command(
+        'run',
+        'a parameter sweep: queue every combination of the -S values, and run the queue one entry after another (--queue: only queue)',
+        (z) =>
+          z
+            .option('S', { alias: 'set-param', type: 'string', array: true, default: [] as string[], describe: 'stage.key=value[,value…] (repeatable; the grid of all combinations)' })
+            .option('queue', { type: 'boolean', default: false, describe: 'only add the combinations to the queue' })
+            .option('run-all', { type: 'boolean', default: false, describe: 'run the queued entries (and an interrupted one) without adding any' }),
+        async (a) => {
+          const { enqueue, expandGrid, formatQueue, parseSweep, runQueue } = await import('../queue.ts');
+          const root = findRoot();
+          if (a['run-all'] && a.S.length) throw new Error('--run-all runs what is queued; add entries with -S … --queue first');
+          if (!a['run-all']) {
+            if (!a.S.length) throw new Error('nothing to sweep: give -S stage.key=value[,value…] (or --run-all to run the queue)');
+            const added = await enqueue(root, expandGrid(a.S.map(parseSweep)));
+            console.log(formatQueue(added));
+            if (a.queue) return;
+          }
+          const failed = await runQueue(root);
+          if (failed) process.exitCode = 1;
+        },
+      )
+      .command(
+        'queue',
+        'the experiment queue: queued, running (or interrupted), done and failed entries',
+        (z) => z,
+        async () => {
+          const { formatQueue, readQueue } = await import('../queue.ts');
+          console.log(formatQueue(readQueue(findRoot())));
+        },
+      )
+      .command(
         'why [run]',
         'which stages ran in a run (default: the latest) and why',
         (z) => z.positional('run', { type: 'string' }),
