@@ -1,6 +1,7 @@
 /** `ser exp show|diff|why`: compare recorded runs. */
 import type { Argv } from 'yargs';
 import { findRoot } from '@ser/core';
+import { overridesOf, setOption } from '../options.ts';
 
 const formatOf = (a: { json?: boolean; csv?: boolean }) => (a.json ? 'json' : a.csv ? 'csv' : 'table');
 const groupOption = { type: 'boolean', default: true, describe: 'runs that differ only in seeds as one row / side (--no-group: each run on its own)' } as const;
@@ -54,6 +55,7 @@ export const exp = (cli: Argv) =>
         (z) =>
           z
             .option('S', { alias: 'set-param', type: 'string', array: true, default: [] as string[], describe: 'stage.key=value[,value…] (repeatable; the grid of all combinations)' })
+            .option('set', { ...setOption, describe: 'override a param in every entry: stage.key=value (repeatable)' })
             .option('queue', { type: 'boolean', default: false, describe: 'only add the combinations to the queue' })
             .option('run-all', { type: 'boolean', default: false, describe: 'run the queued entries (and an interrupted one) without adding any' }),
         async (a) => {
@@ -62,7 +64,8 @@ export const exp = (cli: Argv) =>
           if (a['run-all'] && a.S.length) throw new Error('--run-all runs what is queued; add entries with -S … --queue first');
           if (!a['run-all']) {
             if (!a.S.length) throw new Error('nothing to sweep: give -S stage.key=value[,value…] (or --run-all to run the queue)');
-            const added = await enqueue(root, expandGrid(a.S.map(parseSweep)));
+            const fixed = overridesOf(a.set);
+            const added = await enqueue(root, expandGrid(a.S.map(parseSweep)).map((entry) => ({ ...fixed, ...entry })));
             console.log(formatQueue(added));
             if (a.queue) return;
           }
