@@ -4,27 +4,19 @@
  * from ../shared with restore.sh; zips written by ravdess-fixtures.ts.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dataRavdess } from '../src/data.ts';
 import { actorEntries, serve, writeZip, type Served, type ServeOptions, type ZipInput } from './ravdess-fixtures.ts';
-import { REPO, restoreActors } from './workspace.ts';
+import { REPO, restoreActors, tempDirs } from './workspace.ts';
 
 let restored: string;
-const temps: string[] = [];
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-};
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const temp = tempDirs();
 let entries: ZipInput[];
 let zip: Buffer;
 beforeAll(() => {
-  restored = restoreActors(['01', '02']);
-  temps.push(restored);
+  restored = restoreActors(['01', '02'], temp('ser-ravdess-'));
   entries = actorEntries(restored, ['01', '02']);
   zip = writeZip(entries);
 });

@@ -3,27 +3,19 @@
  * ../shared (actors 01 and 02).
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { importRavdess } from '../src/data.ts';
 import { actorRanges } from '../src/data/checksums.ts';
 import { actorEntries, writeZip, type ZipInput } from './ravdess-fixtures.ts';
-import { restoreActors } from './workspace.ts';
+import { restoreActors, tempDirs } from './workspace.ts';
 
 let restored: string;
-const temps: string[] = [];
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-};
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const temp = tempDirs();
 let entries: ZipInput[];
 beforeAll(() => {
-  restored = restoreActors(['01', '02']);
-  temps.push(restored);
+  restored = restoreActors(['01', '02'], temp('ser-ravdess-'));
   entries = actorEntries(restored, ['01', '02']);
 });
 

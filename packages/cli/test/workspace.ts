@@ -4,16 +4,27 @@
  * a package in the copy changes the code that runs.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO = resolve(new URL('../../..', import.meta.url).pathname);
 const RESTORE = resolve(REPO, '../shared/datasets/ravdess/restore.sh');
 
-/** Restore RAVDESS actors (two-digit numbers) into a fresh temp folder; returns the folder. */
-export function restoreActors(actors: string[]): string {
-  const dest = mkdtempSync(join(tmpdir(), 'ser-ravdess-'));
+/** A maker of temp folders that are removed after the test file (vitest afterAll). */
+export function tempDirs(): (prefix: string) => string {
+  const made: string[] = [];
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  return (prefix) => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+  };
+}
+
+/** Restore RAVDESS actors (two-digit numbers) into `dest` (default: a fresh temp folder); returns the folder. */
+export function restoreActors(actors: string[], dest = mkdtempSync(join(tmpdir(), 'ser-ravdess-'))): string {
   execFileSync('bash', [RESTORE, dest, ...actors], { stdio: 'pipe' });
   return dest;
 }
