@@ -44,7 +44,7 @@ export async function watToWasm(text, fileName) {
     parsed.validate();
     return parsed.toBinary({}).buffer.slice();
   } catch (e) {
-    throw new Error(located(e.message, fileName));
+    throw new Error(located(e.message, fileName), { cause: e });
   } finally {
     parsed?.destroy();
   }

@@ -13,7 +13,6 @@ import { trainParams, type Backend } from './params.ts';
 import { availableParallelism, loadavg } from 'node:os';
 import { initBackend } from './backend.ts';
 import { forwardTraining } from './forward.ts';
-import { buildModel } from './model.ts';
 import { Rng } from './rng.ts';
 import { withPool } from '@ser/core';
 import { predictRows, trainModel } from './train.ts';

@@ -23,6 +23,8 @@ export interface TrainingForward {
   stats: BatchStats[];
 }
 
+// tfjs types getConfig() loosely (ConfigDict); each case below reads the fields its layer class has.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = Record<string, any>;
 
 /** Batch norm over all but the last axis, with its batch moments (kept tensors: the caller disposes them). */

@@ -164,7 +164,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   };
   const valRows = Int32Array.from(val.labels, (_, i) => nTrain + i);
 
-  let state: Checkpoint = (await options.checkpoint?.load()) ?? {
+  const state: Checkpoint = (await options.checkpoint?.load()) ?? {
     epoch: 0,
     weights: getFlatWeights(model),
     best: getFlatWeights(model),
