@@ -25,7 +25,9 @@ const datasetPath = (dataset: DatasetParams, root: string) => (isAbsolute(datase
 
 function requireExists(path: string, what: string) {
   if (!existsSync(path))
-    throw new Error(`dataset.path: ${what} ${path} does not exist (get RAVDESS with \`npx ser data ravdess\`, or \`npx ser data ravdess --from <zip or folder>\` offline, or set dataset.path in pipeline.yaml)`);
+    throw new Error(
+      `dataset.path: ${what} ${path} does not exist (get RAVDESS with \`npx ser data ravdess\`, or \`npx ser data ravdess --from <zip or folder>\` offline, or set dataset.path in pipeline.yaml)`,
+    );
 }
 
 /** Every file under an Actor_XX folder; non-speech and stray files are reported as skipped. */
@@ -77,7 +79,9 @@ function listDataset(dataset: DatasetParams, root: string): Listing {
 async function runIngest(ctx: StageContext<Record<string, never>>) {
   const { candidates, skipped, classes } = listDataset(ctx.dataset, ctx.root);
   if (skipped.length)
-    ctx.log(`ingest: warning: skipped ${skipped.length} file(s) that are not speech clips named 03-01-EE-II-SS-RR-AA.wav (song, video or stray files), e.g. ${skipped.slice(0, 3).join(', ')}`);
+    ctx.log(
+      `ingest: warning: skipped ${skipped.length} file(s) that are not speech clips named 03-01-EE-II-SS-RR-AA.wav (song, video or stray files), e.g. ${skipped.slice(0, 3).join(', ')}`,
+    );
 
   const progress = ctx.progress('hashing', candidates.length);
   const limit = pLimit(8);
@@ -105,7 +109,7 @@ async function runIngest(ctx: StageContext<Record<string, never>>) {
     if (!hash) return;
     const first = firstWithHash.get(hash);
     if (first) duplicates.push({ kept: first, dropped: c.id });
-    else firstWithHash.set(hash, c.id), kept.push({ ...c, sha256: hash });
+    else (firstWithHash.set(hash, c.id), kept.push({ ...c, sha256: hash }));
   });
   if (duplicates.length)
     ctx.log(`ingest: ${duplicates.length} identical recording(s) kept once: ${duplicates.map((d) => `${d.dropped} = ${d.kept}`).join(', ')}`);
