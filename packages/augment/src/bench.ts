@@ -18,7 +18,11 @@ import { augmentAll } from './batch.ts';
 function wavFiles(dir: string, limit?: number): string[] {
   const files = readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && d.name.startsWith('Actor_'))
-    .flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => f.endsWith('.wav')).map((f) => join(d.name, f)))
+    .flatMap((d) =>
+      readdirSync(join(dir, d.name))
+        .filter((f) => f.endsWith('.wav'))
+        .map((f) => join(d.name, f)),
+    )
     .sort();
   if (files.length === 0) throw new Error(`bench augment: no Actor_XX/*.wav under ${dir}`);
   if (!limit || limit >= files.length) return files;

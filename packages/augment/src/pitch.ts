@@ -7,7 +7,7 @@ export interface PitchShiftOptions extends TimeStretchOptions {
 
 /**
  * librosa.effects.pitch_shift(y, sr, n_steps, res_type='soxr_hq'): time-stretch by
- * rate = 2^(-n/bins), resample from sr / rate to sr (soxr-HQ-like, @ser/features), then fix the
+ * rate = 2^(-n/bins), resample from sr / rate to sr (soxr-HQ-like, @ser/dsp), then fix the
  * length to len(y) (crop or zero-pad). Without a shared `analysis` the STFT runs in float32
  * (vocoderAnalysis exact: false): the resampler already makes this a perceptual match, not a bitwise one.
  */

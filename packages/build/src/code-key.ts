@@ -52,7 +52,11 @@ function keyPlugin(root: string, modules: Set<string>): Plugin {
 }
 
 /** Bare import → package name (`@scope/name/sub` → `@scope/name`, `name/sub` → `name`). */
-const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageName = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 interface LockEntry {
   version?: string;

@@ -27,7 +27,10 @@ let wabt = null;
  */
 function located(message, fileName) {
   const lines = message.split('\n').filter((l) => !/^\w+ failed:$/.test(l));
-  const out = lines.map((l) => l.replace(/^.*?:(\d+):(\d+): (error|warning): /, `${fileName}:$1:$2: $3: `)).join('\n').trimEnd();
+  const out = lines
+    .map((l) => l.replace(/^.*?:(\d+):(\d+): (error|warning): /, `${fileName}:$1:$2: $3: `))
+    .join('\n')
+    .trimEnd();
   return /:\d+:\d+: /.test(out) ? out : `${fileName}: ${out}`;
 }
 
@@ -44,7 +47,7 @@ export async function watToWasm(text, fileName) {
     parsed.validate();
     return parsed.toBinary({}).buffer.slice();
   } catch (e) {
-    throw new Error(located(e.message, fileName));
+    throw new Error(located(e.message, fileName), { cause: e });
   } finally {
     parsed?.destroy();
   }

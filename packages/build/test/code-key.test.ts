@@ -51,7 +51,12 @@ describe('codeKey', () => {
   it('does not change for comments, whitespace, local names, a moved workspace or a file the module does not import', async () => {
     const root = workspace();
     const before = (await keyOf(root)).code;
-    edit(root, 'packages/a/src/helper.ts', (t) => t.replaceAll('value', 'v').replace('/** Doubles. */', '/** Twice its argument (a new comment). */').replace('// why: the spec says so', '') + '\n\n');
+    edit(
+      root,
+      'packages/a/src/helper.ts',
+      (t) =>
+        t.replaceAll('value', 'v').replace('/** Doubles. */', '/** Twice its argument (a new comment). */').replace('// why: the spec says so', '') + '\n\n',
+    );
     edit(root, 'packages/a/src/kernel.wat', (t) => `;; a comment\n${t.replace(' (func', '\n  (func')}`);
     edit(root, 'packages/a/src/unused.ts', (t) => t.replace('1', '2'));
     expect((await keyOf(root)).code).toBe(before);

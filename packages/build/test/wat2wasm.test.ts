@@ -15,7 +15,7 @@ function runAdd(bytes: Uint8Array) {
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
   const heap = new Float32Array((exports.memory as WebAssembly.Memory).buffer);
   const n = 8;
-  for (let i = 0; i < n; i++) (heap[i] = i + 0.25), (heap[n + i] = 10 * i);
+  for (let i = 0; i < n; i++) ((heap[i] = i + 0.25), (heap[n + i] = 10 * i));
   (exports.add as (...args: number[]) => void)(0, 4 * n, 8 * n, 12 * n, 4 * n);
   for (let i = 0; i < n; i++) {
     expect(heap[2 * n + i]).toBe(Math.fround(i + 0.25 + 10 * i));

@@ -54,14 +54,14 @@ export async function dataRavdess(root: string, options: DataRavdessOptions = {}
         e.kind === 'network'
           ? `Offline, or the host unreachable? Download ${name} where it can be reached and import it: npx ser data ravdess --from <zip>`
           : `Nothing was downloaded; pass another --url, or import a copy you have: npx ser data ravdess --from <zip>`;
-      throw new Error(`${e.message}\n${hint}`);
+      throw new Error(`${e.message}\n${hint}`, { cause: e });
     }
     throw e;
   }
   try {
     return importRavdess(root, file, dest, log, options.download?.progress?.stream);
   } catch (e) {
-    throw new Error(`${(e as Error).message}\n(the downloaded zip is ${file}: delete it to download again)`);
+    throw new Error(`${(e as Error).message}\n(the downloaded zip is ${file}: delete it to download again)`, { cause: e });
   }
 }
 

@@ -48,7 +48,7 @@ export function readZip(buf: Buffer, file: string): ZipEntry[] {
         try {
           data = method === 0 ? raw : inflateRawSync(raw);
         } catch (e) {
-          throw new Error(`${file}: ${name}: corrupt compressed data (${(e as Error).message})`);
+          throw new Error(`${file}: ${name}: corrupt compressed data (${(e as Error).message})`, { cause: e });
         }
         if (crc32(data) !== crc) throw new Error(`${file}: ${name}: CRC mismatch (truncated or corrupt archive)`);
         return data;

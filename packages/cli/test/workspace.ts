@@ -42,7 +42,7 @@ export interface Workspace {
 
 export function copyWorkspace(pipelineYaml: (original: string) => string): Workspace {
   const root = mkdtempSync(join(tmpdir(), 'ser-ws-'));
-  for (const item of ['nx.json', 'package.json', 'package-lock.json', 'tools', 'packages']) {
+  for (const item of ['nx.json', 'package.json', 'package-lock.json', 'tsconfig.json', 'tools', 'packages']) {
     cpSync(join(REPO, item), join(root, item), { recursive: true, filter: (src) => !src.includes('node_modules') && !src.includes('/test/') });
   }
   writeFileSync(join(root, 'pipeline.yaml'), pipelineYaml(readFileSync(join(REPO, 'pipeline.yaml'), 'utf8')));

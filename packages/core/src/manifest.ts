@@ -12,7 +12,7 @@ export function readManifest(root: string, stage: string): StageManifest | null 
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as StageManifest;
   } catch (e) {
-    throw new Error(`${path}: unreadable manifest (${(e as Error).message}); rerun stage '${stage}'`);
+    throw new Error(`${path}: unreadable manifest (${(e as Error).message}); rerun stage '${stage}'`, { cause: e });
   }
 }
 

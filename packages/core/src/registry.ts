@@ -35,8 +35,12 @@ export function discoverStages(root: string): Record<string, StageEntry> {
   return entries;
 }
 
+/** A stage of whatever params type: the registry holds stages whose params differ (each validated by its own schema). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStageDefinition = StageDefinition<any>;
+
 /** Imports a stage module. The default runs it as a cached esbuild bundle (the CLI has no TypeScript loader). */
-export type StageImporter = (entry: StageEntry) => Promise<{ stage: StageDefinition<any> }>;
+export type StageImporter = (entry: StageEntry) => Promise<{ stage: AnyStageDefinition }>;
 
 export const importBundled: StageImporter = async (entry) => {
   const code = `export { stage } from ${JSON.stringify(entry.module)};\n`;
@@ -46,12 +50,12 @@ export const importBundled: StageImporter = async (entry) => {
 export interface StageRegistry {
   readonly entries: Readonly<Record<string, StageEntry>>;
   /** The definition of a registered stage (imported once). */
-  load(name: string): Promise<StageDefinition<any>>;
+  load(name: string): Promise<AnyStageDefinition>;
 }
 
 export function openRegistry(root: string, importer: StageImporter = importBundled): StageRegistry {
   const entries = discoverStages(root);
-  const loaded = new Map<string, Promise<StageDefinition<any>>>();
+  const loaded = new Map<string, Promise<AnyStageDefinition>>();
   return {
     entries,
     load(name) {

@@ -15,7 +15,10 @@ export interface Rng {
 
 /** cyrb128: four 32-bit words from a string. */
 function cyrb128(str: string): [number, number, number, number] {
-  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  let h1 = 1779033703,
+    h2 = 3144134277,
+    h3 = 1013904242,
+    h4 = 2773480762;
   for (let i = 0; i < str.length; i++) {
     const k = str.charCodeAt(i);
     h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
@@ -41,9 +44,13 @@ function cyrb128(str: string): [number, number, number, number] {
  */
 const ZIG_R = 3.442619855899;
 const zig = (() => {
-  const m1 = 2147483648, vn = 9.91256303526217e-3;
-  const kn = new Float64Array(128), wn = new Float64Array(128), fn = new Float64Array(128);
-  let dn = ZIG_R, tn = dn;
+  const m1 = 2147483648,
+    vn = 9.91256303526217e-3;
+  const kn = new Float64Array(128),
+    wn = new Float64Array(128),
+    fn = new Float64Array(128);
+  let dn = ZIG_R,
+    tn = dn;
   const q = vn / Math.exp(-0.5 * dn * dn);
   kn[0] = (dn / q) * m1;
   kn[1] = 0;

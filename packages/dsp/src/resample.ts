@@ -39,7 +39,8 @@ const SMOOTH_PRIMES = [2, 3, 5, 7];
 
 /** Modified Bessel function of the first kind, order 0 (power series; converges for the β used here). */
 function besselI0(x: number): number {
-  let sum = 1, term = 1;
+  let sum = 1,
+    term = 1;
   const q = (x * x) / 4;
   for (let k = 1; term > 1e-17 * sum; k++) {
     term *= q / (k * k);
@@ -78,7 +79,9 @@ function responseSamples(): Float64Array {
     for (let j = 0; j < n; j++) {
       const w = Math.PI * j * RESPONSE_STEP * dt;
       // cos(w·i) by the Chebyshev recurrence: cheaper than n·taps cosine calls.
-      let c0 = 1, c1 = Math.cos(w), sum = h[0];
+      let c0 = 1,
+        c1 = Math.cos(w),
+        sum = h[0];
       const twoC = 2 * c1;
       for (let i = 1; i <= taps; i++) {
         sum += h[i] * c1;
@@ -128,7 +131,8 @@ export function resample(x: Float32Array, srIn: number, srOut: number): Float32A
   if (x.length === 0) return new Float32Array(0);
   if (Number.isInteger(srIn) && Number.isInteger(srOut)) {
     const g = gcd(srIn, srOut);
-    const p = srOut / g, q = srIn / g;
+    const p = srOut / g,
+      q = srIn / g;
     if (isSmooth(p) && isSmooth(q)) return resampleFft(x, p, q);
   }
   return resampleAnyRatio(x, srOut / srIn);
@@ -139,7 +143,9 @@ const PASS_COST: Record<number, number> = { 4: 1, 2: 0.75, 3: 1, 5: 1.2, 7: 1.5 
 /** The float64 FFT's cost of length n; PFFFT's lengths run ~4x faster. */
 function fftCost(n: number): number {
   let cost = 0;
-  for (let m = n, i = 0, radices = [4, 2, 3, 5, 7]; i < radices.length; ) if (m % radices[i] === 0) (cost += PASS_COST[radices[i]]), (m /= radices[i]); else i++;
+  for (let m = n, i = 0, radices = [4, 2, 3, 5, 7]; i < radices.length;)
+    if (m % radices[i] === 0) ((cost += PASS_COST[radices[i]]), (m /= radices[i]));
+    else i++;
   return (n * cost) / (pffftLength(n) ? 4 : 1);
 }
 
@@ -157,14 +163,17 @@ function filterFft(x: Float32Array, p: number, q: number, lower: number, margin:
   // Padded length N = q·k with N and M = p·k even; choose the cheapest smooth k in a 25% window.
   // k has at most two odd prime factors: few distinct sizes, so FFT plans are reused across clips.
   const kMin = Math.ceil((n + kernelIn) / q);
-  let best = 0, bestCost = Infinity;
+  let best = 0,
+    bestCost = Infinity;
   for (let k = nextFastLength(kMin); k <= kMin * 1.25 + 8; k = nextFastLength(k + 1)) {
     if ((q * k) % 2 || (p * k) % 2 || oddFactors(k) > 2) continue;
     const cost = fftCost(q * k) + fftCost(p * k);
-    if (cost < bestCost) (best = k), (bestCost = cost);
+    if (cost < bestCost) ((best = k), (bestCost = cost));
   }
-  const N = q * best, M = p * best;
-  const analysis = realFft32(N), synthesis = realFft32(M);
+  const N = q * best,
+    M = p * best;
+  const analysis = realFft32(N),
+    synthesis = realFft32(M);
   const frame = analysis.input();
   frame.set(x);
   frame.fill(0, n);
@@ -210,8 +219,7 @@ function interpolatorBank(): Float64Array {
   if (!interpBank) {
     interpBank = new Float64Array((PHASES + 1) * INTERP_TAPS);
     for (let r = 0; r <= PHASES; r++)
-      for (let j = 0; j < INTERP_TAPS; j++)
-        interpBank[r * INTERP_TAPS + j] = kaiserSinc(j - INTERP_TAPS / 2 + 1 - r / PHASES, 1, INTERP_BETA, INTERP_TAPS);
+      for (let j = 0; j < INTERP_TAPS; j++) interpBank[r * INTERP_TAPS + j] = kaiserSinc(j - INTERP_TAPS / 2 + 1 - r / PHASES, 1, INTERP_BETA, INTERP_TAPS);
   }
   return interpBank;
 }
@@ -237,9 +245,11 @@ function resampleAnyRatio(x: Float32Array, ratio: number): Float32Array {
     const f = (t - base) * PHASES;
     const r = Math.floor(f);
     const a = f - r;
-    const o0 = r * W, o1 = o0 + W;
+    const o0 = r * W,
+      o1 = o0 + W;
     const first = base + W / 2 + 1; // z index of y[base - W/2 + 1]
-    let s0 = 0, s1 = 0;
+    let s0 = 0,
+      s1 = 0;
     for (let j = 0; j < W; j++) {
       const v = z[first + j];
       s0 += v * bank[o0 + j];

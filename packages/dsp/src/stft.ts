@@ -55,7 +55,8 @@ export interface AnalysisOptions extends StftOptions {
 
 /** frame[i] = window[i] · y[start + i] (float64, as numpy's product), zero outside y (centred frames at the edges). */
 function windowedFrame(y: Float32Array, start: number, window: Float64Array, frame: Float64Array) {
-  const from = Math.max(0, -start), to = Math.min(frame.length, y.length - start);
+  const from = Math.max(0, -start),
+    to = Math.min(frame.length, y.length - start);
   frame.fill(0, 0, from);
   frame.fill(0, Math.max(from, to));
   for (let i = from; i < to; i++) frame[i] = window[i] * y[start + i];
@@ -73,7 +74,8 @@ export function stftPolar(y: Float32Array, opts: AnalysisOptions = {}, out: { ma
   const { mag = new Float32Array(size), phase = new Float32Array(size) } = out;
   if (mag.length !== size || phase.length !== size) throw new Error(`stftPolar: output arrays must hold ${frames} frames x ${bins} bins`);
   if (scratch.length < 2 * size) scratch = new Float32Array(2 * size);
-  const re = scratch.subarray(0, size), im = scratch.subarray(size, 2 * size); // the complex64 STFT
+  const re = scratch.subarray(0, size),
+    im = scratch.subarray(size, 2 * size); // the complex64 STFT
   const window = hannWindow(nFft);
   const frame = new Float64Array(nFft);
   if (opts.exact ?? true) {
@@ -83,7 +85,7 @@ export function stftPolar(y: Float32Array, opts: AnalysisOptions = {}, out: { ma
     for (let t = 0, o = 0; t < frames; t++, o += bins) {
       windowedFrame(y, t * hop - nFft / 2, window, frame);
       fft.forward(frame, bufRe, bufIm);
-      for (let k = 0; k < bins; k++) (re[o + k] = bufRe[k]), (im[o + k] = bufIm[k]);
+      for (let k = 0; k < bins; k++) ((re[o + k] = bufRe[k]), (im[o + k] = bufIm[k]));
     }
   } else {
     const fft = realFft32(nFft);
@@ -95,7 +97,7 @@ export function stftPolar(y: Float32Array, opts: AnalysisOptions = {}, out: { ma
       im[o] = 0;
       re[o + bins - 1] = X[1];
       im[o + bins - 1] = 0;
-      for (let k = 1; k < bins - 1; k++) (re[o + k] = X[2 * k]), (im[o + k] = X[2 * k + 1]);
+      for (let k = 1; k < bins - 1; k++) ((re[o + k] = X[2 * k]), (im[o + k] = X[2 * k + 1]));
     }
   }
   for (let i = 0; i < size; i++) mag[i] = Math.sqrt(re[i] * re[i] + im[i] * im[i]);
@@ -122,7 +124,7 @@ export function istft(S: Spectrogram, length: number, opts: StftOptions = {}): F
     const X = fft.input();
     X[0] = S.re[o];
     X[1] = S.re[o + half];
-    for (let k = 1; k < half; k++) (X[2 * k] = S.re[o + k]), (X[2 * k + 1] = S.im[o + k]);
+    for (let k = 1; k < half; k++) ((X[2 * k] = S.re[o + k]), (X[2 * k + 1] = S.im[o + k]));
     const frame = fft.inverse();
     const start = t * hop - half;
     const from = Math.max(0, -start);
@@ -141,19 +143,23 @@ export function istft(S: Spectrogram, length: number, opts: StftOptions = {}): F
  * overlap the sum depends only on (j + n/2) mod hop, so one hop of it is tabulated.
  */
 export function windowSumSquare(window: Float64Array, hop: number, frames: number, length: number): Float32Array {
-  const n = window.length, half = n / 2, overlap = n % hop === 0 ? n / hop : 0; // 0: no table
+  const n = window.length,
+    half = n / 2,
+    overlap = n % hop === 0 ? n / hop : 0; // 0: no table
   const f32 = Math.fround;
   const steady = new Float32Array(hop);
   for (let r = 0; r < hop; r++) for (let m = overlap - 1; m >= 0; m--) steady[r] = steady[r] + window[r + m * hop] ** 2;
   const out = new Float32Array(length);
   // Samples j with all n/hop frames overlapping: j + n/2 in [n - hop, frames·hop).
-  const lo = overlap ? Math.max(0, half - hop) : length, hi = overlap ? Math.min(length, frames * hop - half) : length;
+  const lo = overlap ? Math.max(0, half - hop) : length,
+    hi = overlap ? Math.min(length, frames * hop - half) : length;
   for (let j = lo, r = (lo + half) % hop; j < hi; j++, r = r + 1 === hop ? 0 : r + 1) out[j] = steady[r];
   // The edges, frame by frame.
   const edge = (from: number, to: number) => {
     for (let j = from; j < to; j++) {
       const at = j + half;
-      const last = Math.min(frames - 1, Math.floor(at / hop)), first = Math.max(0, Math.ceil((at - n + 1) / hop));
+      const last = Math.min(frames - 1, Math.floor(at / hop)),
+        first = Math.max(0, Math.ceil((at - n + 1) / hop));
       for (let t = first; t <= last; t++) out[j] = f32(out[j] + window[at - t * hop] ** 2);
     }
   };

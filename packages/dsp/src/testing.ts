@@ -67,13 +67,7 @@ export function makeWav(spec: WavSpec): Uint8Array {
     } else d.setInt32(p, Math.round(x * 2147483648), true);
   });
   const filler = (list: [string, number][] = []) => list.map(([id, size]) => chunk(id, new Uint8Array(size).fill(7)));
-  const body = concat([
-    new TextEncoder().encode('WAVE'),
-    ...filler(spec.chunksBefore),
-    chunk('fmt ', fmt),
-    ...filler(spec.chunksBetween),
-    chunk('data', data),
-  ]);
+  const body = concat([new TextEncoder().encode('WAVE'), ...filler(spec.chunksBefore), chunk('fmt ', fmt), ...filler(spec.chunksBetween), chunk('data', data)]);
   return concat([chunk('RIFF', body)]);
 }
 
@@ -82,15 +76,18 @@ export const tone = (n: number, hz: number): Float32Array => Float32Array.from({
 
 /** Dominant frequency (Hz) by a direct DFT scan over 50..2000 Hz in 1 Hz steps, middle of the clip. */
 export function peakHz(y: Float32Array): number {
-  const from = Math.floor(y.length / 4), to = Math.floor((3 * y.length) / 4);
-  let best = 0, bestPower = -1;
+  const from = Math.floor(y.length / 4),
+    to = Math.floor((3 * y.length) / 4);
+  let best = 0,
+    bestPower = -1;
   for (let hz = 50; hz <= 2000; hz++) {
-    let re = 0, im = 0;
+    let re = 0,
+      im = 0;
     for (let i = from; i < to; i++) {
       re += y[i] * Math.cos((2 * Math.PI * hz * i) / 22050);
       im += y[i] * Math.sin((2 * Math.PI * hz * i) / 22050);
     }
-    if (re * re + im * im > bestPower) (bestPower = re * re + im * im), (best = hz);
+    if (re * re + im * im > bestPower) ((bestPower = re * re + im * im), (best = hz));
   }
   return best;
 }

@@ -50,7 +50,8 @@ export function vocoderAnalysis(y: Float32Array, opts: AnalysisOptions = {}): Vo
   const twoPi = 2 * Math.PI;
   const increment = new Float64Array(size);
   for (let t = 0; t < frames; t++) {
-    const o = t * bins, next = t + 1 < frames ? o + bins : -1; // a zero column after the last frame
+    const o = t * bins,
+      next = t + 1 < frames ? o + bins : -1; // a zero column after the last frame
     for (let k = 0; k < bins; k++) {
       const a = advance[k];
       const d = f32((next < 0 ? 0 : phase[next + k]) - phase[o + k]) - a; // numpy: float32 difference, then float64
@@ -83,7 +84,8 @@ export function phaseVocoder(A: VocoderAnalysis, rate: number, scratch = false):
     const c1 = c0 + bins;
     const alpha = step % 1;
     // numpy 1.x casts the float64 scalars to float32 against a float32 array.
-    const wa = f32(alpha), wb = f32(1 - alpha);
+    const wa = f32(alpha),
+      wb = f32(1 - alpha);
     const o = t * bins;
     for (let k = 0; k < bins; k++) {
       const m = f32(f32(wb * mag[c0 + k]) + f32(wa * mag[c1 + k]));

@@ -121,7 +121,7 @@ function mixToMono(view: DataView, at: number, frames: number, f: Format): Float
         : bits === 16
           ? (p) => view.getInt16(p, true) / 32768
           : bits === 24
-            ? (p) => ((view.getUint8(p) | (view.getUint8(p + 1) << 8) | (view.getInt8(p + 2) << 16)) / 8388608)
+            ? (p) => (view.getUint8(p) | (view.getUint8(p + 1) << 8) | (view.getInt8(p + 2) << 16)) / 8388608
             : (p) => view.getInt32(p, true) / 2147483648;
   let p = at;
   for (let i = 0; i < frames; i++) {

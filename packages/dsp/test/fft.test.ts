@@ -5,7 +5,8 @@ import { realFft } from '../src/fft/real.ts';
 /** Direct O(n²) DFT as the reference. */
 function dft(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {
   const n = re.length;
-  const R = new Float64Array(n), I = new Float64Array(n);
+  const R = new Float64Array(n),
+    I = new Float64Array(n);
   for (let k = 0; k < n; k++)
     for (let t = 0; t < n; t++) {
       const a = (-2 * Math.PI * ((k * t) % n)) / n;
@@ -16,7 +17,7 @@ function dft(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {
 }
 
 let seed = 1;
-const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) - 0.5;
+const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
 const signal = (n: number) => Float64Array.from({ length: n }, random);
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>, n = a.length) => {
   let m = 0;
@@ -30,9 +31,11 @@ const LENGTHS = [1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 16, 30, 49, 64, 105, 143, 1
 describe('complexFft', () => {
   for (const n of LENGTHS)
     it(`n = ${n}: matches the direct DFT and inverts`, () => {
-      const re = signal(n), im = signal(n);
+      const re = signal(n),
+        im = signal(n);
       const [R, I] = dft(re, im);
-      const a = re.slice(), b = im.slice();
+      const a = re.slice(),
+        b = im.slice();
       complexFft(n).forward(a, b);
       // Tolerance: float64 rounding grows ~ n·eps for the direct DFT reference.
       expect(maxDiff(a, R)).toBeLessThan(1e-9);
@@ -48,7 +51,8 @@ describe('realFft', () => {
     it(`n = ${n}: half spectrum of the DFT, and back`, () => {
       const x = signal(n);
       const [R, I] = dft(x, new Float64Array(n));
-      const re = new Float64Array(n / 2 + 1), im = new Float64Array(n / 2 + 1);
+      const re = new Float64Array(n / 2 + 1),
+        im = new Float64Array(n / 2 + 1);
       realFft(n).forward(x, re, im);
       expect(maxDiff(re, R, n / 2 + 1)).toBeLessThan(1e-9);
       expect(maxDiff(im, I, n / 2 + 1)).toBeLessThan(1e-9);
@@ -71,7 +75,8 @@ it('realFft.forward zero-extends a shorter input (odd and even lengths)', () => 
     const x = signal(len);
     const padded = new Float64Array(32);
     padded.set(x);
-    const a = [new Float64Array(17), new Float64Array(17)], b = [new Float64Array(17), new Float64Array(17)];
+    const a = [new Float64Array(17), new Float64Array(17)],
+      b = [new Float64Array(17), new Float64Array(17)];
     realFft(32).forward(x, a[0], a[1]);
     realFft(32).forward(padded, b[0], b[1]);
     expect(maxDiff(a[0], b[0])).toBe(0);

@@ -6,12 +6,14 @@ import { realFft32 } from '../src/fft/pffft.ts';
 /** Max |X32 - X64| over all bins, relative to the largest |X64|. */
 function relativeError(n: number, seed: number): number {
   const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 0.6 + Math.sin(i * i * 0.001 + seed) * 0.3);
-  const re = new Float64Array(n / 2 + 1), im = new Float64Array(n / 2 + 1);
+  const re = new Float64Array(n / 2 + 1),
+    im = new Float64Array(n / 2 + 1);
   realFft(n).forward(x, re, im);
   const plan = realFft32(n);
   plan.input().set(x);
   const X = plan.forward();
-  let err = Math.max(Math.abs(X[0] - re[0]), Math.abs(X[1] - re[n / 2])), peak = 0;
+  let err = Math.max(Math.abs(X[0] - re[0]), Math.abs(X[1] - re[n / 2])),
+    peak = 0;
   for (let k = 0; k <= n / 2; k++) peak = Math.max(peak, Math.hypot(re[k], im[k]));
   for (let k = 1; k < n / 2; k++) err = Math.max(err, Math.hypot(X[2 * k] - re[k], X[2 * k + 1] - im[k]));
   return err / peak;

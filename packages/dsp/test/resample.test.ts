@@ -6,12 +6,16 @@ const tone = (f: number, sr: number, n: number, amp = 0.5) => Float32Array.from(
 
 /** Amplitude at frequency f: Hann-windowed DTFT of the interior (edges skipped; Hann leakage is < -150 dB a few hundred bins away). */
 function amplitude(y: Float32Array, f: number, sr: number): number {
-  const a = 2000, b = y.length - 2000, n = b - a;
-  let re = 0, im = 0, wsum = 0;
+  const a = 2000,
+    b = y.length - 2000,
+    n = b - a;
+  let re = 0,
+    im = 0,
+    wsum = 0;
   for (let i = a; i < b; i++) {
     const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i - a)) / n);
     const ph = (2 * Math.PI * f * i) / sr;
-    (re += w * y[i] * Math.cos(ph)), (im += w * y[i] * Math.sin(ph)), (wsum += w);
+    ((re += w * y[i] * Math.cos(ph)), (im += w * y[i] * Math.sin(ph)), (wsum += w));
   }
   return (2 * Math.hypot(re, im)) / wsum;
 }
@@ -19,7 +23,13 @@ const dB = (x: number) => 20 * Math.log10(x);
 
 describe('resample', () => {
   it('output length is ceil(n · out / in) like librosa', () => {
-    for (const [n, a, b] of [[172972, 48000, 22050], [1000, 44100, 22050], [999, 16000, 22050], [12345, 8000, 22050], [777, 22050, 22050]]) {
+    for (const [n, a, b] of [
+      [172972, 48000, 22050],
+      [1000, 44100, 22050],
+      [999, 16000, 22050],
+      [12345, 8000, 22050],
+      [777, 22050, 22050],
+    ]) {
       expect(resample(new Float32Array(n), a, b).length).toBe(Math.ceil((n * b) / a));
       expect(resampledLength(n, a, b)).toBe(Math.ceil((n * b) / a));
     }
@@ -56,8 +66,9 @@ describe('resample', () => {
     // A non-integer rate takes the direct path; the ratio differs from 48000/22050 by 1e-15.
     const direct = resample(x, 48000 * (1 + 1e-15), 22050);
     expect(direct.length).toBe(fft.length);
-    let se = 0, ss = 0;
-    for (let i = 0; i < fft.length; i++) (se += (fft[i] - direct[i]) ** 2), (ss += fft[i] ** 2);
+    let se = 0,
+      ss = 0;
+    for (let i = 0; i < fft.length; i++) ((se += (fft[i] - direct[i]) ** 2), (ss += fft[i] ** 2));
     // The two differ by what the any-ratio path's 16-tap interpolator lets through (~ -118 dB).
     expect(Math.sqrt(se / ss)).toBeLessThan(1e-5);
 

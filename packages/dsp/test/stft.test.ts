@@ -5,9 +5,14 @@ import { hannWindow } from '../src/window.ts';
 describe('stftPolar + istft', () => {
   it('reconstruct the signal, edges included, whether or not the hop divides n_fft (within 1e-5)', () => {
     const y = Float32Array.from({ length: 9000 }, (_, i) => 0.5 * Math.sin(i * 0.031) + 0.2 * Math.sin(i * 0.47 + 1));
-    for (const [nFft, hopLength, exact] of [[2048, 512, true], [1024, 300, false], [512, 128, true]] as const) {
+    for (const [nFft, hopLength, exact] of [
+      [2048, 512, true],
+      [1024, 300, false],
+      [512, 128, true],
+    ] as const) {
       const { mag, phase, bins, frames } = stftPolar(y, { nFft, hopLength, exact });
-      const re = mag.map((m, i) => m * Math.cos(phase[i])), im = mag.map((m, i) => m * Math.sin(phase[i]));
+      const re = mag.map((m, i) => m * Math.cos(phase[i])),
+        im = mag.map((m, i) => m * Math.sin(phase[i]));
       const back = istft({ re, im, bins, frames }, y.length, { nFft, hopLength });
       let worst = 0;
       for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(back[i] - y[i]));
@@ -22,7 +27,14 @@ describe('stftPolar + istft', () => {
 
 describe('windowSumSquare', () => {
   it('equals frame-by-frame float32 accumulation bit for bit', () => {
-    for (const [n, hop, frames, length] of [[2048, 512, 40, 19000], [2048, 512, 10, 30000], [1024, 300, 25, 7000], [16, 4, 3, 20], [16, 8, 6, 40], [16, 16, 3, 30]] as const) {
+    for (const [n, hop, frames, length] of [
+      [2048, 512, 40, 19000],
+      [2048, 512, 10, 30000],
+      [1024, 300, 25, 7000],
+      [16, 4, 3, 20],
+      [16, 8, 6, 40],
+      [16, 16, 3, 30],
+    ] as const) {
       const window = hannWindow(n);
       const want = new Float32Array(length);
       for (let t = 0; t < frames; t++)

@@ -34,9 +34,19 @@ describe('decodeWav formats', () => {
 
   it('skips unknown chunks (odd sizes padded) before and after fmt', () => {
     const bytes = makeWav({
-      tag: 1, bits: 16, channels: 1, sampleRate: 48000, samples: [0.5, -0.5],
-      chunksBefore: [['FLLR', 3], ['bext', 602]],
-      chunksBetween: [['_PMX', 17], ['LIST', 26]],
+      tag: 1,
+      bits: 16,
+      channels: 1,
+      sampleRate: 48000,
+      samples: [0.5, -0.5],
+      chunksBefore: [
+        ['FLLR', 3],
+        ['bext', 602],
+      ],
+      chunksBetween: [
+        ['_PMX', 17],
+        ['LIST', 26],
+      ],
     });
     expect(Array.from(decodeWav(bytes, 'r.wav').samples)).toEqual([0.5, -0.5]);
   });

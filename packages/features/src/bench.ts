@@ -88,14 +88,18 @@ async function poolThroughput(files: string[], workers: number): Promise<object>
   const mel = melParams.parse({});
   const start = performance.now();
   const cpuStart = cpuMs();
-  const { trimDone, failed } = await withPool(FEATURE_WORKER, async (pool) => {
-    const results = await trimFiles(pool, files, trim);
-    const clips = results.filter((r): r is TrimmedClip => !(r instanceof Error));
-    const trimDone = performance.now();
-    const { data, offsets } = toRagged(clips.map((c) => c.audio));
-    await melTensors(pool, data, offsets, trim.sampleRate, mel);
-    return { trimDone, failed: files.length - clips.length };
-  }, workers);
+  const { trimDone, failed } = await withPool(
+    FEATURE_WORKER,
+    async (pool) => {
+      const results = await trimFiles(pool, files, trim);
+      const clips = results.filter((r): r is TrimmedClip => !(r instanceof Error));
+      const trimDone = performance.now();
+      const { data, offsets } = toRagged(clips.map((c) => c.audio));
+      await melTensors(pool, data, offsets, trim.sampleRate, mel);
+      return { trimDone, failed: files.length - clips.length };
+    },
+    workers,
+  );
   const end = performance.now();
   return {
     workers,

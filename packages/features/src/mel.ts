@@ -39,13 +39,17 @@ export interface MelFilterbank {
 /** Slaney's auditory-toolbox mel scale (librosa.hz_to_mel, htk=False): linear below 1 kHz, log above. */
 export function hzToMel(f: number): number {
   const fSp = 200 / 3;
-  const minLogHz = 1000, minLogMel = minLogHz / fSp, logStep = Math.log(6.4) / 27;
+  const minLogHz = 1000,
+    minLogMel = minLogHz / fSp,
+    logStep = Math.log(6.4) / 27;
   return f >= minLogHz ? minLogMel + Math.log(f / minLogHz) / logStep : f / fSp;
 }
 
 export function melToHz(m: number): number {
   const fSp = 200 / 3;
-  const minLogHz = 1000, minLogMel = minLogHz / fSp, logStep = Math.log(6.4) / 27;
+  const minLogHz = 1000,
+    minLogMel = minLogHz / fSp,
+    logStep = Math.log(6.4) / 27;
   return m >= minLogMel ? minLogHz * Math.exp(logStep * (m - minLogMel)) : fSp * m;
 }
 
@@ -58,12 +62,15 @@ export function melFilterbank(sampleRate: number, nFft = 2048, nMels = 128, fmin
   const cached = filterbankCache.get(key);
   if (cached) return cached;
   const nBins = Math.floor(nFft / 2) + 1;
-  const lowMel = hzToMel(fmin), highMel = hzToMel(top);
+  const lowMel = hzToMel(fmin),
+    highMel = hzToMel(top);
   const edges = Array.from({ length: nMels + 2 }, (_, i) => melToHz(lowMel + ((highMel - lowMel) * i) / (nMels + 1)));
   const weights = new Float32Array(nMels * nBins);
-  const lo = new Int32Array(nMels), hi = new Int32Array(nMels);
+  const lo = new Int32Array(nMels),
+    hi = new Int32Array(nMels);
   for (let m = 0; m < nMels; m++) {
-    const lower = edges[m + 1] - edges[m], upper = edges[m + 2] - edges[m + 1];
+    const lower = edges[m + 1] - edges[m],
+      upper = edges[m + 2] - edges[m + 1];
     // Slaney normalisation: each triangle has unit area in Hz (2 / bandwidth).
     const enorm = 2 / (edges[m + 2] - edges[m]);
     lo[m] = nBins;
@@ -103,14 +110,16 @@ export function melSpectrogram(y: Float32Array, opts: MelOptions): { mel: Float3
   const fft = realFft32(nFft);
   const frames = frameCount(y.length, hopLength);
   const pad = Math.floor(nFft / 2);
-  const nBins = bank.nBins, last = nBins - 1;
+  const nBins = bank.nBins,
+    last = nBins - 1;
   const power = new Float64Array(nBins);
   const mel = new Float32Array(nMels * frames);
   const { packed, offset, lo } = bank;
   for (let t = 0; t < frames; t++) {
     const start = t * hopLength - pad;
     // Zero padding outside the signal (centred frames at the edges).
-    const i0 = Math.max(0, -start), i1 = Math.min(nFft, y.length - start);
+    const i0 = Math.max(0, -start),
+      i1 = Math.min(nFft, y.length - start);
     const frame = fft.input();
     if (i0 > 0 || i1 < nFft) frame.fill(0);
     if (i1 > i0) frame.set(y.subarray(start + i0, start + i1), i0);
@@ -123,13 +132,16 @@ export function melSpectrogram(y: Float32Array, opts: MelOptions): { mel: Float3
     const l = 2 * last;
     power[last - 1] = (0.5 * X[l - 2] - 0.25 * (X[l - 4] + X[1])) ** 2 + (0.5 * X[l - 1] - 0.25 * X[l - 3]) ** 2;
     for (let k = 2, i = 4; k < last - 1; k++, i += 2) {
-      const re = 0.5 * X[i] - 0.25 * (X[i - 2] + X[i + 2]), im = 0.5 * X[i + 1] - 0.25 * (X[i - 1] + X[i + 3]);
+      const re = 0.5 * X[i] - 0.25 * (X[i - 2] + X[i + 2]),
+        im = 0.5 * X[i + 1] - 0.25 * (X[i - 1] + X[i + 3]);
       power[k] = re * re + im * im;
     }
     // Each filter is nonzero over a narrow band: sum only that band.
     for (let m = 0; m < nMels; m++) {
       let s = 0;
-      const o = offset[m], d = lo[m] - o, end = offset[m + 1];
+      const o = offset[m],
+        d = lo[m] - o,
+        end = offset[m + 1];
       for (let j = o; j < end; j++) s += packed[j] * power[j + d];
       mel[m * frames + t] = s;
     }

@@ -29,12 +29,14 @@ export function frameRms(y: Float32Array, frameLength = 2048, hopLength = 512): 
   const rms = new Float64Array(Math.max(0, frames));
   // Running sum of y² over the frame's samples [a, b): each sample is added once and removed once
   // (no n-sized prefix-sum array; the same rounding, ~1e-16 of the running sum per step).
-  let sum = 0, a = 0, b = 0;
+  let sum = 0,
+    a = 0,
+    b = 0;
   for (let t = 0; t < frames; t++) {
     const lo = Math.min(y.length, Math.max(0, t * hopLength - pad));
     const hi = Math.min(y.length, Math.max(0, t * hopLength - pad + frameLength));
     // A hop longer than the frame leaves a gap: restart there.
-    if (lo >= b) (sum = 0), (a = b = lo);
+    if (lo >= b) ((sum = 0), (a = b = lo));
     for (; b < hi; b++) sum += y[b] * y[b];
     for (; a < lo; a++) sum -= y[a] * y[a];
     rms[t] = Math.sqrt(Math.max(0, sum) / frameLength);
@@ -52,7 +54,8 @@ export function trimSilence(y: Float32Array, { topDb = 60, frameLength = 2048, h
   for (const r of rms) if (r > ref) ref = r;
   if (ref <= AMIN) return null;
   const refDb = 20 * Math.log10(ref);
-  let first = -1, last = -1;
+  let first = -1,
+    last = -1;
   for (let t = 0; t < rms.length; t++) {
     if (20 * Math.log10(Math.max(AMIN, rms[t])) - refDb > -topDb) {
       if (first < 0) first = t;

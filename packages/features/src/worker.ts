@@ -9,7 +9,7 @@ export function trimFile(path: string, params: TrimParams): TrimmedClip {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new Error(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new Error(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
   return loadTrimmed(bytes, path, params);
 }

@@ -12,7 +12,8 @@ const mel = melParams.parse({});
 
 /** `seconds` of a chirp-like tone between silences, at 44.1 kHz stereo. */
 function clip(seconds: number): Uint8Array {
-  const sr = 44100, n = Math.round(sr * (seconds + 0.4));
+  const sr = 44100,
+    n = Math.round(sr * (seconds + 0.4));
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = i / sr;

@@ -13,7 +13,11 @@ describe('trimSilence (librosa.effects.trim)', () => {
 
   it('frame RMS equals the direct sum over each frame, also when the hop exceeds the frame', () => {
     const y = Float32Array.from({ length: 9000 }, (_, i) => Math.sin(i * 0.01) * (i % 7) * 0.1);
-    for (const [frameLength, hop] of [[2048, 512], [1000, 300], [256, 1000]]) {
+    for (const [frameLength, hop] of [
+      [2048, 512],
+      [1000, 300],
+      [256, 1000],
+    ]) {
       const rms = frameRms(y, frameLength, hop);
       const pad = Math.floor(frameLength / 2);
       rms.forEach((r, t) => {

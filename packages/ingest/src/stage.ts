@@ -11,7 +11,9 @@ import { datasetPath, listDataset, type Candidate } from './listing.ts';
 async function runIngest(ctx: StageContext<Record<string, never>>) {
   const { candidates, skipped, classes } = listDataset(ctx.dataset, ctx.root);
   if (skipped.length)
-    ctx.log(`ingest: warning: skipped ${skipped.length} file(s) that are not speech clips named 03-01-EE-II-SS-RR-AA.wav (song, video or stray files), e.g. ${skipped.slice(0, 3).join(', ')}`);
+    ctx.log(
+      `ingest: warning: skipped ${skipped.length} file(s) that are not speech clips named 03-01-EE-II-SS-RR-AA.wav (song, video or stray files), e.g. ${skipped.slice(0, 3).join(', ')}`,
+    );
 
   const progress = ctx.progress('hashing', candidates.length);
   const limit = pLimit(8);
@@ -39,7 +41,7 @@ async function runIngest(ctx: StageContext<Record<string, never>>) {
     if (!hash) return;
     const first = firstWithHash.get(hash);
     if (first) duplicates.push({ kept: first, dropped: c.id });
-    else firstWithHash.set(hash, c.id), kept.push({ ...c, sha256: hash });
+    else (firstWithHash.set(hash, c.id), kept.push({ ...c, sha256: hash }));
   });
   if (duplicates.length)
     ctx.log(`ingest: ${duplicates.length} identical recording(s) kept once: ${duplicates.map((d) => `${d.dropped} = ${d.kept}`).join(', ')}`);

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,6 @@ import { CLASSES_METADATA, readNumbers, readStrings } from '@ser/core';
 import { memoryStageContext } from '@ser/core/testing';
 import { parseManifest, parseRavdessName } from '../src/index.ts';
 import { stage as ingest } from '../src/stage.ts';
-
 
 /** A fake RAVDESS folder: the bytes only need to differ per file (ingest does not decode). */
 function fakeRavdess(files: Record<string, string>) {
@@ -27,7 +26,14 @@ async function runIngest(dataset: { path: string; format: 'ravdess' | 'csv'; act
 describe('RAVDESS names', () => {
   it('parses emotion, intensity, statement, repetition, actor and gender', () => {
     expect(parseRavdessName('03-01-05-02-01-02-14.wav')).toEqual({
-      id: '03-01-05-02-01-02-14', label: 'angry', labelIndex: 4, speaker: '14', gender: 'female', intensity: 2, statement: 1, repetition: 2,
+      id: '03-01-05-02-01-02-14',
+      label: 'angry',
+      labelIndex: 4,
+      speaker: '14',
+      gender: 'female',
+      intensity: 2,
+      statement: 1,
+      repetition: 2,
     });
     expect(parseRavdessName('03-01-01-01-01-01-07.wav')?.gender).toBe('male');
   });

@@ -45,7 +45,8 @@ const get = (name: string) => `(local.get $${name})`;
 /** The v128 locals of transform2d: a column's inputs $d, the column pass's results $t. */
 const locals = [...range(alpha).map((c) => `(local $d${c} v128)`), ...range(planes).map((k) => `(local $t${k} v128)`)].join(' ');
 /** Address of plane k of a chunk array: $q (tile, channel group) + k·$stride. */
-const plane = (k: number, stride: string, base = 'q') => (k ? `(i32.add (local.get $${base}) (i32.mul (local.get $${stride}) (i32.const ${k})))` : `(local.get $${base})`);
+const plane = (k: number, stride: string, base = 'q') =>
+  k ? `(i32.add (local.get $${base}) (i32.mul (local.get $${stride}) (i32.const ${k})))` : `(local.get $${base})`;
 /** Address of pixel (r, s) of the tile at $p: r rows of $row bytes, s pixels of $cb bytes, plus channel group $c. */
 const pixel = (r: number, s: number) => {
   let at = '(local.get $p)';
@@ -77,9 +78,26 @@ function transform2d(L: number[][], load: (r: number, s: number) => string, stor
   const [rows, cols] = [L.length, L[0].length];
   const columnPass = range(cols).flatMap((s) => [
     ...range(cols).map((c) => `(local.set $d${c} ${load(c, s)})`),
-    ...range(rows).map((r) => `(local.set $t${r * alpha + s} ${combine(L[r], range(cols).map((c) => get(`d${c}`)))})`),
+    ...range(rows).map(
+      (r) =>
+        `(local.set $t${r * alpha + s} ${combine(
+          L[r],
+          range(cols).map((c) => get(`d${c}`)),
+        )})`,
+    ),
   ]);
-  const rowPass = range(rows).flatMap((r) => range(rows).map((s) => store(r, s, combine(L[s], range(cols).map((c) => get(`t${r * alpha + c}`))))));
+  const rowPass = range(rows).flatMap((r) =>
+    range(rows).map((s) =>
+      store(
+        r,
+        s,
+        combine(
+          L[s],
+          range(cols).map((c) => get(`t${r * alpha + c}`)),
+        ),
+      ),
+    ),
+  );
   return [...columnPass, ...rowPass].join('\n      ');
 }
 
@@ -115,7 +133,11 @@ const filterTransform = (name: string, L: number[][]) => `
     (loop $ch
       (local.set $r (i32.add (local.get $p) (local.get $c)))
       (local.set $q (i32.add (local.get $o) (local.get $c)))
-      ${transform2d(L, (r, s) => `(v128.load ${plane(r * L[0].length + s, 'in', 'r')})`, (r, s, v) => `(v128.store ${plane(r * L.length + s, 'out')} ${v})`)}
+      ${transform2d(
+        L,
+        (r, s) => `(v128.load ${plane(r * L[0].length + s, 'in', 'r')})`,
+        (r, s, v) => `(v128.store ${plane(r * L.length + s, 'out')} ${v})`,
+      )}
       (local.set $c (i32.add (local.get $c) (i32.const 16)))
       (br_if $ch (i32.lt_u (local.get $c) (local.get $bytes)))))`;
 
@@ -126,7 +148,13 @@ const WAT = `(module
   (func (export "input") (param $p i32) (param $o i32) (param $n i32) (param $tx i32) (param $ty i32) (param $tW i32) (param $tH i32) (param $C i32) (param $row i32) (param $vk i32)
     (local $cb i32) (local $c i32) (local $q i32) ${locals}
     (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
-    (loop $tiles${channels(transform2d(BT, (r, s) => `(v128.load ${pixel(r, s)})`, (r, s, v) => `(v128.store ${plane(r * alpha + s, 'vk')} ${v})`))}${nextTile(
+    (loop $tiles${channels(
+      transform2d(
+        BT,
+        (r, s) => `(v128.load ${pixel(r, s)})`,
+        (r, s, v) => `(v128.store ${plane(r * alpha + s, 'vk')} ${v})`,
+      ),
+    )}${nextTile(
       `(i32.sub (i32.mul (local.get $row) (i32.const ${m})) (i32.mul (local.get $tW) (i32.mul (local.get $cb) (i32.const ${m}))))`,
       `
         (local.set $ty (i32.add (local.get $ty) (i32.const 1)))
@@ -142,17 +170,23 @@ const WAT = `(module
     (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
     (local.set $lo (f32x4.splat (local.get $floor)))
     (loop $tiles${channels(`(local.set $b (v128.load (i32.add (local.get $bias) (local.get $c))))
-      ${transform2d(AT, (r, s) => `(v128.load ${plane(r * alpha + s, 'mk')})`, (r, s, v) => `(v128.store ${pixel(r, s)} (f32x4.max (f32x4.add ${v} (local.get $b)) (local.get $lo)))`)}`)}${nextTile(
-      `(i32.mul (local.get $row) (i32.const ${m - 1}))`,
-    )}))
+      ${transform2d(
+        AT,
+        (r, s) => `(v128.load ${plane(r * alpha + s, 'mk')})`,
+        (r, s, v) => `(v128.store ${pixel(r, s)} (f32x4.max (f32x4.add ${v} (local.get $b)) (local.get $lo)))`,
+      )}`)}${nextTile(`(i32.mul (local.get $row) (i32.const ${m - 1}))`)}))
   ;; dM[k][i] = (A dY Aᵀ)[k] for the n tiles from $tx on; $p: top-left of the first tile in the
   ;; tile-padded dy ($row bytes per row), $o: dM's first row.
   (func (export "outputGrad") (param $p i32) (param $o i32) (param $n i32) (param $tx i32) (param $tW i32) (param $C i32) (param $row i32) (param $mk i32)
     (local $cb i32) (local $c i32) (local $q i32) ${locals}
     (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
-    (loop $tiles${channels(transform2d(A, (r, s) => `(v128.load ${pixel(r, s)})`, (r, s, v) => `(v128.store ${plane(r * alpha + s, 'mk')} ${v})`))}${nextTile(
-      `(i32.mul (local.get $row) (i32.const ${m - 1}))`,
-    )}))${filterTransform('filter', G)}${filterTransform('filterGrad', transpose(G))}
+    (loop $tiles${channels(
+      transform2d(
+        A,
+        (r, s) => `(v128.load ${pixel(r, s)})`,
+        (r, s, v) => `(v128.store ${plane(r * alpha + s, 'mk')} ${v})`,
+      ),
+    )}${nextTile(`(i32.mul (local.get $row) (i32.const ${m - 1}))`)}))${filterTransform('filter', G)}${filterTransform('filterGrad', transpose(G))}
 )`;
 
 /** The text of winograd.wat. */

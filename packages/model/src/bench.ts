@@ -13,7 +13,6 @@ import { trainParams, type Backend } from './params.ts';
 import { availableParallelism, loadavg } from 'node:os';
 import { initBackend } from './backend.ts';
 import { forwardTraining } from './forward.ts';
-import { buildModel } from './model.ts';
 import { Rng } from './rng.ts';
 import { withPool } from '@ser/core';
 import { predictRows, trainModel } from './train.ts';
@@ -112,7 +111,13 @@ async function profileStep(model: tf.LayersModel, batch: number, classes: number
   await initBackend('wasm');
   const vars = model.trainableWeights.map((w) => (w as unknown as { read(): tf.Variable }).read());
   const x = tf.randomNormal([batch, 128, 128, 1]) as tf.Tensor4D;
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % classes), 'int32'), classes);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % classes),
+      'int32',
+    ),
+    classes,
+  );
   const step = () =>
     tf.tidy(() => {
       const stats: tf.Tensor[] = [];

@@ -59,7 +59,13 @@ export function folderCheckpointStore(dir: string): CheckpointStore {
       all.set(c.adam.v, 3 * n);
       await writeAtomic(bin, new Uint8Array(all.buffer));
       const { weights: _w, best: _b, adam, ...rest } = c;
-      const m: Meta = { ...rest, bestValLoss: Number.isFinite(c.bestValLoss) ? c.bestValLoss : null, adamStep: adam.step, floats: n, adamFloats: adam.m.length };
+      const m: Meta = {
+        ...rest,
+        bestValLoss: Number.isFinite(c.bestValLoss) ? c.bestValLoss : null,
+        adamStep: adam.step,
+        floats: n,
+        adamFloats: adam.m.length,
+      };
       await writeAtomic(meta, JSON.stringify(m));
     },
   };

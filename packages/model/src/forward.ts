@@ -23,6 +23,8 @@ export interface TrainingForward {
   stats: BatchStats[];
 }
 
+// tfjs types getConfig() loosely (ConfigDict); each case below reads the fields its layer class has.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Config = Record<string, any>;
 
 /** Batch norm over all but the last axis, with its batch moments (kept tensors: the caller disposes them). */
@@ -67,8 +69,7 @@ export interface ConvAttrs {
  */
 export function convBiasRelu(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, conv: ConvAttrs, inputGrad: boolean): tf.Tensor4D {
   const attrs = { strides: conv.strides, pad: conv.pad, dilations: conv.dilations, dataFormat: 'NHWC' as const };
-  if (!tf.getKernel(RELU_BIAS_GRAD, tf.getBackend()))
-    return tf.fused.conv2d({ x, filter, bias, ...attrs, activation: 'relu' });
+  if (!tf.getKernel(RELU_BIAS_GRAD, tf.getBackend())) return tf.fused.conv2d({ x, filter, bias, ...attrs, activation: 'relu' });
   const op = tf.customGrad((...args: unknown[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [f, b] = args.slice(inputGrad ? 1 : 0) as [tf.Tensor4D, tf.Tensor1D];

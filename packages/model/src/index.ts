@@ -10,7 +10,16 @@
  */
 export { initBackend } from './backend.ts';
 export { buildModel, type ModelParams } from './model.ts';
-export { trainModel, type TrainData, type TrainOptions, type TrainResult, type EpochRecord, type History, type Checkpoint, type CheckpointStore } from './train.ts';
+export {
+  trainModel,
+  type TrainData,
+  type TrainOptions,
+  type TrainResult,
+  type EpochRecord,
+  type History,
+  type Checkpoint,
+  type CheckpointStore,
+} from './train.ts';
 export { folderCheckpointStore } from './checkpoint.ts';
 export { modelFiles, loadTrainedModel, standardizationFile, MODEL_FILE, WEIGHTS_FILE, STANDARDIZATION_FILE, type TrainedModel } from './files.ts';
 export { fitStandardization, applyStandardization, type Standardization } from './standardize.ts';

@@ -135,9 +135,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const { train, val, numClasses, params } = options;
   const inputShape = options.inputShape ?? [128, 128, 1];
   const size = inputShape[0] * inputShape[1] * inputShape[2];
-  for (const [name, d] of [['train', train], ['val', val]] as const) {
-    if (d.x.length !== d.labels.length * size)
-      throw new Error(`trainModel: ${name}.x has ${d.x.length} floats, expected ${d.labels.length} rows of ${size}`);
+  for (const [name, d] of [
+    ['train', train],
+    ['val', val],
+  ] as const) {
+    if (d.x.length !== d.labels.length * size) throw new Error(`trainModel: ${name}.x has ${d.x.length} floats, expected ${d.labels.length} rows of ${size}`);
     const bad = d.labels.findIndex((l) => !(l >= 0 && l < numClasses));
     if (bad >= 0) throw new Error(`trainModel: ${name} label ${d.labels[bad]} at row ${bad} is outside 0..${numClasses - 1}`);
   }
@@ -164,7 +166,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   };
   const valRows = Int32Array.from(val.labels, (_, i) => nTrain + i);
 
-  let state: Checkpoint = (await options.checkpoint?.load()) ?? {
+  const state: Checkpoint = (await options.checkpoint?.load()) ?? {
     epoch: 0,
     weights: getFlatWeights(model),
     best: getFlatWeights(model),
@@ -181,72 +183,74 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   let trainSeconds = 0;
   let trainSamples = 0;
   let stoppedEarly = false;
-  await withPool(new URL('./train-worker.ts', import.meta.url), async (pool) => {
-    for (let epoch = state.epoch + 1; epoch <= params.epochs; epoch++) {
-      const started = performance.now();
-      const order = rng.permutation(nTrain);
-      let lossSum = 0;
-      let correct = 0;
-      for (let start = 0; start < nTrain; start += params.batchSize) {
-        const rows = order.subarray(start, Math.min(nTrain, start + params.batchSize));
-        const parts = shares(rows, workers);
-        const seeds = parts.map(() => rng.nextSeed());
-        const results = await Promise.all(
-          parts.map((p, i) => pool.call<GradResult>('gradients', [session, state.weights, p, seeds[i]])),
-        );
-        const grad = new Float32Array(layout.trainableSize);
-        for (const r of results) {
-          for (let i = 0; i < grad.length; i++) grad[i] += r.grad[i];
-          lossSum += r.loss;
-          correct += r.correct;
+  await withPool(
+    new URL('./train-worker.ts', import.meta.url),
+    async (pool) => {
+      for (let epoch = state.epoch + 1; epoch <= params.epochs; epoch++) {
+        const started = performance.now();
+        const order = rng.permutation(nTrain);
+        let lossSum = 0;
+        let correct = 0;
+        for (let start = 0; start < nTrain; start += params.batchSize) {
+          const rows = order.subarray(start, Math.min(nTrain, start + params.batchSize));
+          const parts = shares(rows, workers);
+          const seeds = parts.map(() => rng.nextSeed());
+          const results = await Promise.all(parts.map((p, i) => pool.call<GradResult>('gradients', [session, state.weights, p, seeds[i]])));
+          const grad = new Float32Array(layout.trainableSize);
+          for (const r of results) {
+            for (let i = 0; i < grad.length; i++) grad[i] += r.grad[i];
+            lossSum += r.loss;
+            correct += r.correct;
+          }
+          for (let i = 0; i < grad.length; i++) grad[i] /= rows.length;
+          adamUpdate(state.weights, runs, grad, state.adam, state.learningRate);
+          updateMovingStats(state.weights, slots, results, parts, state.adam.step);
+          options.onBatch?.(start + rows.length, nTrain);
         }
-        for (let i = 0; i < grad.length; i++) grad[i] /= rows.length;
-        adamUpdate(state.weights, runs, grad, state.adam, state.learningRate);
-        updateMovingStats(state.weights, slots, results, parts, state.adam.step);
-        options.onBatch?.(start + rows.length, nTrain);
+        const stepsDone = performance.now();
+        trainSeconds += (stepsDone - started) / 1000;
+        await preciseBatchNorm(pool, session, state.weights, slots, order.subarray(0, PRECISE_BN_ROWS), Math.ceil(params.batchSize / workers));
+        const preciseBnSeconds = (performance.now() - stepsDone) / 1000;
+        trainSamples += nTrain;
+        const { loss: valLoss, accuracy: valAccuracy } = await evaluate(pool, session, state.weights, valRows, val.labels, numClasses, workers);
+        const seconds = (performance.now() - started) / 1000;
+        const record: EpochRecord = {
+          epoch,
+          loss: lossSum / nTrain,
+          accuracy: correct / nTrain,
+          valLoss,
+          valAccuracy,
+          learningRate: state.learningRate,
+          samplesPerSec: nTrain / ((stepsDone - started) / 1000),
+          preciseBnSeconds,
+          seconds,
+          etaSeconds: seconds * (params.epochs - epoch),
+        };
+        state.epochs.push(record);
+        // Without validation rows the last weights are kept; otherwise the lowest validation loss wins.
+        if (valRows.length === 0 || valLoss < state.bestValLoss) {
+          state.bestValLoss = valRows.length === 0 ? NaN : valLoss;
+          state.best = state.weights.slice();
+          state.bestEpoch = epoch;
+          state.wait = 0;
+        } else {
+          state.wait += 1;
+          // Every `patience` epochs without a new best (Keras' counter restarts at each reduction).
+          const { factor, patience, min } = params.lrPlateau;
+          if (patience > 0 && state.wait % patience === 0) state.learningRate = Math.max(min, state.learningRate * factor);
+        }
+        state.epoch = epoch;
+        state.rngState = rng.state;
+        options.onEpoch?.(record);
+        await options.checkpoint?.save(state);
+        if (params.patience > 0 && valRows.length > 0 && state.wait >= params.patience) {
+          stoppedEarly = true;
+          break;
+        }
       }
-      const stepsDone = performance.now();
-      trainSeconds += (stepsDone - started) / 1000;
-      await preciseBatchNorm(pool, session, state.weights, slots, order.subarray(0, PRECISE_BN_ROWS), Math.ceil(params.batchSize / workers));
-      const preciseBnSeconds = (performance.now() - stepsDone) / 1000;
-      trainSamples += nTrain;
-      const { loss: valLoss, accuracy: valAccuracy } = await evaluate(pool, session, state.weights, valRows, val.labels, numClasses, workers);
-      const seconds = (performance.now() - started) / 1000;
-      const record: EpochRecord = {
-        epoch,
-        loss: lossSum / nTrain,
-        accuracy: correct / nTrain,
-        valLoss,
-        valAccuracy,
-        learningRate: state.learningRate,
-        samplesPerSec: nTrain / ((stepsDone - started) / 1000),
-        preciseBnSeconds,
-        seconds,
-        etaSeconds: seconds * (params.epochs - epoch),
-      };
-      state.epochs.push(record);
-      // Without validation rows the last weights are kept; otherwise the lowest validation loss wins.
-      if (valRows.length === 0 || valLoss < state.bestValLoss) {
-        state.bestValLoss = valRows.length === 0 ? NaN : valLoss;
-        state.best = state.weights.slice();
-        state.bestEpoch = epoch;
-        state.wait = 0;
-      } else {
-        state.wait += 1;
-        // Every `patience` epochs without a new best (Keras' counter restarts at each reduction).
-        const { factor, patience, min } = params.lrPlateau;
-        if (patience > 0 && state.wait % patience === 0) state.learningRate = Math.max(min, state.learningRate * factor);
-      }
-      state.epoch = epoch;
-      state.rngState = rng.state;
-      options.onEpoch?.(record);
-      await options.checkpoint?.save(state);
-      if (params.patience > 0 && valRows.length > 0 && state.wait >= params.patience) {
-        stoppedEarly = true;
-        break;
-      }
-    }
-  }, workers);
+    },
+    workers,
+  );
   setFlatWeights(model, state.best);
   const history: History = {
     epochs: state.epochs,
@@ -270,7 +274,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
  * the batch moments). Same limit as Keras, without the start-up bias; train.batchNormMomentum
  * (default 0.9) also shortens the lag behind the changing weights.
  */
-function updateMovingStats(weights: Float32Array, slots: ReturnType<typeof batchNormSlots>, results: Array<Pick<GradResult, 'stats'>>, parts: Int32Array[], step: number): void {
+function updateMovingStats(
+  weights: Float32Array,
+  slots: ReturnType<typeof batchNormSlots>,
+  results: Array<Pick<GradResult, 'stats'>>,
+  parts: Int32Array[],
+  step: number,
+): void {
   const n = parts.reduce((a, p) => a + p.length, 0);
   let at = 0;
   for (const slot of slots) {
@@ -300,14 +310,27 @@ const PRECISE_BN_ROWS = 512;
  * average follows: at epoch 4 the inference-mode accuracy on training rows was 0.20 against 0.53 with
  * batch statistics, so validation loss (and early stopping) judged a mis-normalised network.
  */
-async function preciseBatchNorm(pool: WorkerPool, session: Session, weights: Float32Array, slots: ReturnType<typeof batchNormSlots>, rows: Int32Array, chunk: number): Promise<void> {
+async function preciseBatchNorm(
+  pool: WorkerPool,
+  session: Session,
+  weights: Float32Array,
+  slots: ReturnType<typeof batchNormSlots>,
+  rows: Int32Array,
+  chunk: number,
+): Promise<void> {
   if (slots.length === 0 || rows.length === 0) return;
   const chunks: Int32Array[] = [];
   // Chunks of one worker's share: the statistics the layers were trained with.
   for (let s = 0; s < rows.length; s += chunk) chunks.push(rows.subarray(s, s + chunk));
   const stats = await Promise.all(chunks.map((c) => pool.call<Float32Array>('batchStats', [session, weights, c])));
   // Pooled with step 1: the moving values are replaced by the pooled moments.
-  updateMovingStats(weights, slots, stats.map((s) => ({ stats: s })), chunks, 1);
+  updateMovingStats(
+    weights,
+    slots,
+    stats.map((s) => ({ stats: s })),
+    chunks,
+    1,
+  );
 }
 
 /** Mean cross-entropy and accuracy of `rows`, in batches of 32 spread over the workers. */

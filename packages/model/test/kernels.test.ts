@@ -103,7 +103,7 @@ describe('Winograd F(4×4, 3×3) on wasm, called directly (so a fallback cannot 
     });
 });
 
-describe('Conv2D and FusedConv2D forward (Winograd where it applies, else the backend\'s own)', () => {
+describe("Conv2D and FusedConv2D forward (Winograd where it applies, else the backend's own)", () => {
   const cases: Array<{ x: number[]; f: number[]; stride: number; pad: 'same' | 'valid'; activation: 'linear' | 'relu' | 'elu' }> = [
     { x: [2, 20, 16, 4], f: [3, 3, 4, 16], stride: 1, pad: 'same', activation: 'relu' },
     { x: [3, 7, 9, 8], f: [3, 3, 8, 32], stride: 1, pad: 'same', activation: 'linear' },
@@ -272,7 +272,16 @@ describe('FusedBatchNorm (inference, given moments)', () => {
     });
   it('broadcast (non per-channel) statistics fall back', async () => {
     const xv = values(2 * 3 * 4, 20);
-    await compare('fused batch norm fallback', () => tf.batchNorm(tf.tensor(xv, [2, 3, 4]), tf.tensor(values(12, 21), [3, 4]), tf.tensor(values(12, 22).map((v) => v + 1), [3, 4])));
+    await compare('fused batch norm fallback', () =>
+      tf.batchNorm(
+        tf.tensor(xv, [2, 3, 4]),
+        tf.tensor(values(12, 21), [3, 4]),
+        tf.tensor(
+          values(12, 22).map((v) => v + 1),
+          [3, 4],
+        ),
+      ),
+    );
   });
 });
 

@@ -79,7 +79,7 @@ function radix4(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array,
   }
 }
 
-function radix2(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, tRe: Float64Array, tIm: Float64Array) {
+function radix2(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array) {
   const { radix: r, span, stride: s, twiddles: w } = st;
   const m = span / r;
   const sm = s * m;
@@ -98,7 +98,7 @@ function radix2(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array,
   }
 }
 
-function radix3(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, tRe: Float64Array, tIm: Float64Array) {
+function radix3(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array) {
   const { radix: r, span, stride: s, twiddles: w } = st;
   const m = span / r;
   const sm = s * m;
@@ -123,7 +123,7 @@ function radix3(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array,
   }
 }
 
-function radix5(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, tRe: Float64Array, tIm: Float64Array) {
+function radix5(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array) {
   const { radix: r, span, stride: s, twiddles: w } = st;
   const m = span / r;
   const sm = s * m;
@@ -168,7 +168,7 @@ function radix5(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array,
   }
 }
 
-function radix7(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array, tRe: Float64Array, tIm: Float64Array) {
+function radix7(st: Stage, xr: Float64Array, xi: Float64Array, yr: Float64Array, yi: Float64Array) {
   const { radix: r, span, stride: s, twiddles: w } = st;
   const m = span / r;
   const sm = s * m;

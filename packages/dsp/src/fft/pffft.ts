@@ -24,11 +24,18 @@ export interface RealFft32 {
   inverse(): Float32Array;
 }
 
-const PFFFT_REAL = 0, PFFFT_FORWARD = 0, PFFFT_BACKWARD = 1;
+const PFFFT_REAL = 0,
+  PFFFT_FORWARD = 0,
+  PFFFT_BACKWARD = 1;
 const plans = new Map<number, RealFft32 & { release(): void }>();
 
 /** Whether PFFFT runs real transforms of length n (others take the float64 fallback). */
-export const pffftLength = (n: number) => n % 32 === 0 && [2, 3, 5].reduce((r, p) => { while (r % p === 0) r /= p; return r; }, n) === 1;
+export const pffftLength = (n: number) =>
+  n % 32 === 0 &&
+  [2, 3, 5].reduce((r, p) => {
+    while (r % p === 0) r /= p;
+    return r;
+  }, n) === 1;
 
 /** Cached float32 real FFT plan for even length n. */
 export function realFft32(n: number): RealFft32 {
@@ -41,7 +48,9 @@ function buildRealFft32(n: number): RealFft32 & { release(): void } {
   const setup = wasm._pffft_new_setup(n, PFFFT_REAL);
   const [inPtr, outPtr, workPtr] = [0, 1, 2].map(() => wasm._pffft_aligned_malloc(4 * n));
   // Views of WASM memory are detached when it grows (another plan's allocation): re-derive then.
-  let heap: ArrayBuffer | null = null, inView = new Float32Array(0), outView = new Float32Array(0);
+  let heap: ArrayBuffer | null = null,
+    inView = new Float32Array(0),
+    outView = new Float32Array(0);
   const views = () => {
     if (heap !== wasm.HEAPF32.buffer) {
       heap = wasm.HEAPF32.buffer;
@@ -74,8 +83,11 @@ function buildRealFft32(n: number): RealFft32 & { release(): void } {
 /** The same interface over the float64 real FFT (real.ts), for lengths PFFFT does not support. */
 function float64Fallback(n: number): RealFft32 & { release(): void } {
   const fft = realFft(n);
-  const input = new Float32Array(n), out = new Float32Array(n), y = new Float64Array(n);
-  const re = new Float64Array(n / 2 + 1), im = new Float64Array(n / 2 + 1);
+  const input = new Float32Array(n),
+    out = new Float32Array(n),
+    y = new Float64Array(n);
+  const re = new Float64Array(n / 2 + 1),
+    im = new Float64Array(n / 2 + 1);
   return {
     n,
     input: () => input,
@@ -83,14 +95,14 @@ function float64Fallback(n: number): RealFft32 & { release(): void } {
       fft.forward(input, re, im);
       out[0] = re[0];
       out[1] = re[n / 2];
-      for (let k = 1; k < n / 2; k++) (out[2 * k] = re[k]), (out[2 * k + 1] = im[k]);
+      for (let k = 1; k < n / 2; k++) ((out[2 * k] = re[k]), (out[2 * k + 1] = im[k]));
       return out;
     },
     inverse() {
       re[0] = input[0];
       re[n / 2] = input[1];
       im[0] = im[n / 2] = 0;
-      for (let k = 1; k < n / 2; k++) (re[k] = input[2 * k]), (im[k] = input[2 * k + 1]);
+      for (let k = 1; k < n / 2; k++) ((re[k] = input[2 * k]), (im[k] = input[2 * k + 1]));
       fft.inverse(re, im, y);
       out.set(y);
       return out;

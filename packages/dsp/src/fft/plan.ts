@@ -61,8 +61,9 @@ function buildComplexFft(n: number): ComplexFft {
         twiddles[2 * (p * (radix - 1) + j - 1)] = Math.cos(a);
         twiddles[2 * (p * (radix - 1) + j - 1) + 1] = Math.sin(a);
       }
-    const rootRe = new Float64Array(radix), rootIm = new Float64Array(radix);
-    for (let e = 0; e < radix; e++) (rootRe[e] = Math.cos((-2 * Math.PI * e) / radix)), (rootIm[e] = Math.sin((-2 * Math.PI * e) / radix));
+    const rootRe = new Float64Array(radix),
+      rootIm = new Float64Array(radix);
+    for (let e = 0; e < radix; e++) ((rootRe[e] = Math.cos((-2 * Math.PI * e) / radix)), (rootIm[e] = Math.sin((-2 * Math.PI * e) / radix)));
     stages.push({ radix, span, stride, twiddles, rootRe, rootIm });
     stride *= radix;
   }
@@ -75,11 +76,15 @@ function buildComplexFft(n: number): ComplexFft {
 
   // Stockham passes ping-pong between the caller's arrays and the scratch pair.
   function transform(re: Float64Array, im: Float64Array): [Float64Array, Float64Array] {
-    let xr: Float64Array = re, xi: Float64Array = im, yr: Float64Array = bRe, yi: Float64Array = bIm;
+    let xr: Float64Array = re,
+      xi: Float64Array = im,
+      yr: Float64Array = bRe,
+      yi: Float64Array = bIm;
     for (const st of stages) {
       runStage(st, xr, xi, yr, yi, tRe, tIm);
-      const tr = xr, ti = xi;
-      (xr = yr), (xi = yi), (yr = tr), (yi = ti);
+      const tr = xr,
+        ti = xi;
+      ((xr = yr), (xi = yi), (yr = tr), (yi = ti));
     }
     return [xr, xi];
   }
@@ -95,7 +100,7 @@ function buildComplexFft(n: number): ComplexFft {
     inverse(re, im) {
       forward(im, re);
       const s = 1 / n;
-      for (let k = 0; k < n; k++) (re[k] *= s), (im[k] *= s);
+      for (let k = 0; k < n; k++) ((re[k] *= s), (im[k] *= s));
     },
   };
 }

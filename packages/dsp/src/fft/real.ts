@@ -26,10 +26,12 @@ function buildRealFft(n: number): RealFft {
   if (!Number.isInteger(n) || n < 2 || n % 2) throw new Error(`real FFT length must be even and >= 2, got ${n}`);
   const h = n / 2;
   const c = complexFft(h);
-  const zr = new Float64Array(h), zi = new Float64Array(h);
+  const zr = new Float64Array(h),
+    zi = new Float64Array(h);
   // e^{-2πik/n}, k = 0..h
-  const wr = new Float64Array(h + 1), wi = new Float64Array(h + 1);
-  for (let k = 0; k <= h; k++) (wr[k] = Math.cos((-2 * Math.PI * k) / n)), (wi[k] = Math.sin((-2 * Math.PI * k) / n));
+  const wr = new Float64Array(h + 1),
+    wi = new Float64Array(h + 1);
+  for (let k = 0; k <= h; k++) ((wr[k] = Math.cos((-2 * Math.PI * k) / n)), (wi[k] = Math.sin((-2 * Math.PI * k) / n)));
   return {
     n,
     forward(x, re, im) {
@@ -50,7 +52,7 @@ function buildRealFft(n: number): RealFft {
 function packPairs(x: Float32Array | Float64Array, zr: Float64Array, zi: Float64Array) {
   const h = zr.length;
   const pairs = Math.min(h, x.length >> 1);
-  for (let k = 0; k < pairs; k++) (zr[k] = x[2 * k]), (zi[k] = x[2 * k + 1]);
+  for (let k = 0; k < pairs; k++) ((zr[k] = x[2 * k]), (zi[k] = x[2 * k + 1]));
   if (pairs < h) {
     zr.fill(0, pairs);
     zi.fill(0, pairs);
@@ -69,8 +71,10 @@ function splitSpectrum(fr: Float64Array, fi: Float64Array, wr: Float64Array, wi:
   re[h] = fr[0] - fi[0];
   im[h] = 0;
   for (let k = 1, b = h - 1; k <= b; k++, b--) {
-    const er = 0.5 * (fr[k] + fr[b]), ei = 0.5 * (fi[k] - fi[b]);
-    const or = 0.5 * (fi[k] + fi[b]), oi = -0.5 * (fr[k] - fr[b]);
+    const er = 0.5 * (fr[k] + fr[b]),
+      ei = 0.5 * (fi[k] - fi[b]);
+    const or = 0.5 * (fi[k] + fi[b]),
+      oi = -0.5 * (fr[k] - fr[b]);
     re[k] = er + wr[k] * or - wi[k] * oi;
     im[k] = ei + wr[k] * oi + wi[k] * or;
     re[b] = er + wr[b] * or + wi[b] * oi;
@@ -85,17 +89,21 @@ function splitSpectrum(fr: Float64Array, fi: Float64Array, wr: Float64Array, wi:
 function mergeSpectrum(re: Float64Array, im: Float64Array, wr: Float64Array, wi: Float64Array, zr: Float64Array, zi: Float64Array) {
   const h = zr.length;
   for (let k = 0, b = h; k <= b; k++, b--) {
-    const er = 0.5 * (re[k] + re[b]), ei = 0.5 * (im[k] - im[b]);
-    const dr = 0.5 * (re[k] - re[b]), di = 0.5 * (im[k] + im[b]);
+    const er = 0.5 * (re[k] + re[b]),
+      ei = 0.5 * (im[k] - im[b]);
+    const dr = 0.5 * (re[k] - re[b]),
+      di = 0.5 * (im[k] + im[b]);
     // k < h: Z[k]
     if (k < h) {
-      const or = dr * wr[k] + di * wi[k], oi = di * wr[k] - dr * wi[k];
+      const or = dr * wr[k] + di * wi[k],
+        oi = di * wr[k] - dr * wi[k];
       zr[k] = er - oi;
       zi[k] = ei + or;
     }
     // b in (0, h) and b != k: Z[b] from E[b] = conj E[k], D[b] = -conj D[k]
     if (b < h && b > k) {
-      const or = -dr * wr[b] + di * wi[b], oi = di * wr[b] + dr * wi[b];
+      const or = -dr * wr[b] + di * wi[b],
+        oi = di * wr[b] + dr * wi[b];
       zr[b] = er - oi;
       zi[b] = -ei + or;
     }
@@ -104,6 +112,5 @@ function mergeSpectrum(re: Float64Array, im: Float64Array, wr: Float64Array, wi:
 
 /** x[2k] = s·Re z[k], x[2k+1] = s·Im z[k]. */
 function unpackPairs(zr: Float64Array, zi: Float64Array, scale: number, out: Float64Array) {
-  for (let k = 0; k < zr.length; k++) (out[2 * k] = zr[k] * scale), (out[2 * k + 1] = zi[k] * scale);
+  for (let k = 0; k < zr.length; k++) ((out[2 * k] = zr[k] * scale), (out[2 * k + 1] = zi[k] * scale));
 }
-

@@ -14,7 +14,12 @@ export function conv2dConfig(kernelName: 'Conv2D' | 'FusedConv2D', backendName: 
     backendName,
     kernelFunc: (args) => {
       const { inputs, backend, attrs } = args;
-      const { x, filter, bias, preluActivationWeights } = inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
+      const { x, filter, bias, preluActivationWeights } = inputs as {
+        x: TensorInfo;
+        filter: TensorInfo;
+        bias?: TensorInfo;
+        preluActivationWeights?: TensorInfo;
+      };
       const { strides, pad, dataFormat, dilations, dimRoundingMode, activation } = attrs as unknown as FusedConv2DAttrs & Conv2DAttrs;
       const act = activation ?? 'linear';
       if (dataFormat === 'NCHW' || (act !== 'linear' && act !== 'relu') || preluActivationWeights) return fallback(args);

@@ -55,7 +55,19 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
       const bottom = Math.max(0, (oH - 1) * sh + (kH - 1) * dh + 1 - top - H);
       const right = Math.max(0, (oW - 1) * sw + (kW - 1) * dw + 1 - left - W);
       const xt = k.call('Transpose', { x }, { perm: [3, 0, 1, 2] });
-      const xp = k.call('PadV2', { x: xt }, { paddings: [[0, 0], [0, 0], [top, bottom], [left, right]], constantValue: 0 });
+      const xp = k.call(
+        'PadV2',
+        { x: xt },
+        {
+          paddings: [
+            [0, 0],
+            [0, 0],
+            [top, bottom],
+            [left, right],
+          ],
+          constantValue: 0,
+        },
+      );
       const [Hx, Wx] = [H + top + bottom, W + left + right];
       const pixels = B * oH * oW;
       const { info: patches } = output(backend, [1, kH * kW * Ci, pixels], false);
@@ -63,8 +75,7 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
       for (let kh = 0; kh < kH; kh++)
         for (let kw = 0; kw < kW; kw++)
           for (let ci = 0; ci < Ci; ci++)
-            for (let b = 0; b < B; b++)
-              copy(((ci * B + b) * Hx + kh * dh) * Wx + kw * dw, (((kh * kW + kw) * Ci + ci) * B + b) * oH * oW, oH, oW, sh * Wx, sw);
+            for (let b = 0; b < B; b++) copy(((ci * B + b) * Hx + kh * dh) * Wx + kw * dw, (((kh * kW + kw) * Ci + ci) * B + b) * oH * oW, oH, oW, sh * Wx, sw);
       const rows = kH * kW * Ci;
       const { info: out } = output(backend, [kH, kW, Ci, Co], false);
       if (product(backend, patches, dy, out, rows, pixels, Co)) {
@@ -84,7 +95,9 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
 /** copy(srcAt, dstAt, count, len, srcStride, step) copies, for runs r < count, src[srcAt + r·srcStride + i·step] to dst[dstAt + r·len + i] (i < len); float indices. */
 type GatherFn = (srcAt: number, dstAt: number, count: number, len: number, srcStride: number, step: number) => void;
 
-const simdModule = heapModule<{ gather(src: number, dst: number, count: number, len: number, srcStride: number, step: number): void }>(conv2dBackpropFilterWasm);
+const simdModule = heapModule<{ gather(src: number, dst: number, count: number, len: number, srcStride: number, step: number): void }>(
+  conv2dBackpropFilterWasm,
+);
 
 /** A copier from src to dst for im2col: the SIMD gather (bytes) on the wasm backend, else a JS loop. */
 function gather(backend: object, src: TensorInfo, dst: TensorInfo): GatherFn {

@@ -100,7 +100,19 @@ function inputTiles(k: KernelCaller, w: Winograd, x: TensorInfo) {
   const [B, H, W, Ci] = x.shape;
   const { tH, tW, chunks } = tiling(B, H, W);
   const [Hp, Wp] = [m * tH + 2, m * tW + 2];
-  const xp = k.call('PadV2', { x }, { paddings: [[0, 0], [1, Hp - 1 - H], [1, Wp - 1 - W], [0, 0]], constantValue: 0 });
+  const xp = k.call(
+    'PadV2',
+    { x },
+    {
+      paddings: [
+        [0, 0],
+        [1, Hp - 1 - H],
+        [1, Wp - 1 - W],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   const V = output(w.wasm, [planes * chunkRows * Ci + 4], false).info; // + 4: the product reads up to two rows on
   const [at, cbi, vk] = [(info: TensorInfo) => heapOffset(w.wasm, info), 4 * Ci, chunkRows * 4 * Ci];
   return {
@@ -160,7 +172,21 @@ export function winogradFilterGrad(k: KernelCaller, w: Winograd, x: TensorInfo, 
   const Co = dy.shape[3];
   const tiles = inputTiles(k, w, x);
   const { at, V, vk } = tiles;
-  const dyp = tiles.whole ? dy : k.call('PadV2', { x: dy }, { paddings: [[0, 0], [0, m * tiles.tH - H], [0, m * tiles.tW - W], [0, 0]], constantValue: 0 });
+  const dyp = tiles.whole
+    ? dy
+    : k.call(
+        'PadV2',
+        { x: dy },
+        {
+          paddings: [
+            [0, 0],
+            [0, m * tiles.tH - H],
+            [0, m * tiles.tW - W],
+            [0, 0],
+          ],
+          constantValue: 0,
+        },
+      );
   const CiRows = Math.ceil(Ci / 3) * 3;
   const dU = output(w.wasm, [planes, CiRows, Co], false).info;
   const dM = output(w.wasm, [planes * chunkRows * Co], false).info;

@@ -42,7 +42,11 @@ describe('augment stage', () => {
     expect(readStrings(t, 'kind')).toEqual(clips.flatMap(() => ['noise', 'pitch', 'stretch']));
     const amounts = readNumbers(t, 'amount');
     amounts.forEach((a, r) => {
-      const [lo, hi] = [[15, 30], [-3, 3], [0.8, 1.25]][r % 3];
+      const [lo, hi] = [
+        [15, 30],
+        [-3, 3],
+        [0.8, 1.25],
+      ][r % 3];
       expect(a).toBeGreaterThanOrEqual(lo);
       expect(a).toBeLessThan(hi);
     });
@@ -51,7 +55,10 @@ describe('augment stage', () => {
     // The worker's tensor equals the mel stage's code applied to the variant rendered here.
     const size = mel.nMels * mel.frames;
     const params = augmentParams.parse({});
-    for (const [r, kind] of [[3, 'noise'], [5, 'stretch']] as const) {
+    for (const [r, kind] of [
+      [3, 'noise'],
+      [5, 'stretch'],
+    ] as const) {
       const { amount, audio } = renderVariant(clips[1].audio, 22050, clips[1].id, kind, 0, params);
       expect(amount).toBe(amounts[r]);
       const want = clipTensor(audio, 22050, mel);
@@ -81,7 +88,11 @@ describe('augment stage', () => {
   });
 
   it('follows the per-kind counts', async () => {
-    const { tables } = await run({ noise: { count: 2, snrDb: [10, 10] }, pitchShift: { count: 0, semitones: [0, 0] }, timeStretch: { count: 1, rate: [1, 1] } });
+    const { tables } = await run({
+      noise: { count: 2, snrDb: [10, 10] },
+      pitchShift: { count: 0, semitones: [0, 0] },
+      timeStretch: { count: 1, rate: [1, 1] },
+    });
     expect(readStrings(tables.tensors, 'id').slice(0, 3)).toEqual(['noise0', 'noise1', 'stretch0'].map((v) => `${clips[0].id}#${v}`));
     expect(readNumbers(tables.tensors, 'amount').slice(0, 3)).toEqual([10, 10, 1]);
   });

@@ -34,7 +34,14 @@ describe('trainModel', () => {
 
   it('learns a separable task: validation accuracy ≥ 0.8 (chance 1/3), loss falls', async () => {
     const lines: string[] = [];
-    const { model, history } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams(), inputShape, onEpoch: (e) => lines.push(JSON.stringify(e)) });
+    const { model, history } = await trainModel({
+      train,
+      val,
+      numClasses: CLASSES,
+      params: tinyParams(),
+      inputShape,
+      onEpoch: (e) => lines.push(JSON.stringify(e)),
+    });
     expect(history.backend).toBe('wasm');
     expect(history.workers).toBe(2);
     expect(lines).toHaveLength(8);
@@ -68,7 +75,15 @@ describe('trainModel', () => {
     };
     await expect(trainModel({ train, val, numClasses: CLASSES, params: tinyParams(), inputShape, checkpoint: crashing })).rejects.toThrow('simulated crash');
     const epochsRun: number[] = [];
-    const { model, history } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams(), inputShape, checkpoint: store, onEpoch: (e) => epochsRun.push(e.epoch) });
+    const { model, history } = await trainModel({
+      train,
+      val,
+      numClasses: CLASSES,
+      params: tinyParams(),
+      inputShape,
+      checkpoint: store,
+      onEpoch: (e) => epochsRun.push(e.epoch),
+    });
     expect(epochsRun).toEqual([4, 5, 6, 7, 8]);
     expect(history.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(Buffer.from(getFlatWeights(model).buffer).equals(Buffer.from(first.buffer))).toBe(true);
@@ -103,7 +118,11 @@ describe('trainModel', () => {
 describe('model files', () => {
   it('save → loadTrainedModel gives identical predictions on wasm, and the same within 1e-5 on cpu', async () => {
     const { model } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams({ epochs: 2 }), inputShape });
-    const standardization: Standardization = { axis: 'mel', mean: Array.from({ length: SHAPE[0] }, (_, i) => i / 10), std: Array.from({ length: SHAPE[0] }, () => 2) };
+    const standardization: Standardization = {
+      axis: 'mel',
+      mean: Array.from({ length: SHAPE[0] }, (_, i) => i / 10),
+      std: Array.from({ length: SHAPE[0] }, () => 2),
+    };
     const classes = ['a', 'b', 'c'];
     const files = await modelFiles(model, classes);
     await writeFile(join(dir, MODEL_FILE), files.modelJson);
@@ -131,7 +150,10 @@ describe('model files', () => {
 
   it('a missing weights file is a clear error naming it', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'ser-model-bad-'));
-    await writeFile(join(empty, MODEL_FILE), JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['gone.bin'], weights: [] }], userDefinedMetadata: { classes: ['a'] } }));
+    await writeFile(
+      join(empty, MODEL_FILE),
+      JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['gone.bin'], weights: [] }], userDefinedMetadata: { classes: ['a'] } }),
+    );
     await expect(loadTrainedModel(empty)).rejects.toThrow(/gone\.bin/);
     await rm(empty, { recursive: true, force: true });
   });

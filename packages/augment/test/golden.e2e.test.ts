@@ -7,7 +7,12 @@ import { clipLogMel } from '@ser/features';
 import { pitchShift } from '../src/pitch.ts';
 
 const DIR = resolve(import.meta.dirname, '../../../../shared/golden/ravdess-augment') + '/';
-interface Entry { file: string; trimmed: string; length: number; outputs: Record<string, { file: string; length: number }> }
+interface Entry {
+  file: string;
+  trimmed: string;
+  length: number;
+  outputs: Record<string, { file: string; length: number }>;
+}
 const index = JSON.parse(readFileSync(DIR + 'index.json', 'utf8')) as { files: Entry[] };
 const f32 = (name: string) => {
   const b = readFileSync(DIR + name);
@@ -16,7 +21,9 @@ const f32 = (name: string) => {
 
 /** Max and RMS absolute error, and the reference peak. */
 function errors(got: Float32Array, want: Float32Array) {
-  let max = 0, sq = 0, peak = 0;
+  let max = 0,
+    sq = 0,
+    peak = 0;
   for (let i = 0; i < want.length; i++) {
     const e = Math.abs(got[i] - want[i]);
     max = Math.max(max, e);
@@ -48,7 +55,8 @@ describe('timeStretch vs librosa.effects.time_stretch', () => {
 /** Mean absolute difference (dB) between the log-Mel spectrograms of two clips (mel defaults). */
 function logMelMad(a: Float32Array, b: Float32Array): number {
   const mel = melParams.parse({});
-  const x = clipLogMel(a, 22050, mel).logmel, y = clipLogMel(b, 22050, mel).logmel;
+  const x = clipLogMel(a, 22050, mel).logmel,
+    y = clipLogMel(b, 22050, mel).logmel;
   let s = 0;
   for (let i = 0; i < x.length; i++) s += Math.abs(x[i] - y[i]);
   return s / x.length;

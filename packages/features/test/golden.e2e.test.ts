@@ -56,8 +56,9 @@ describe('librosa parity', () => {
       const y = resample(wav.samples, wav.sampleRate, 22050);
       const ref = floats(g.resampled);
       expect(y.length).toBe(g.resampledLength);
-      let se = 0, sr = 0;
-      for (let i = 0; i < ref.length; i++) (se += (y[i] - ref[i]) ** 2), (sr += ref[i] ** 2);
+      let se = 0,
+        sr = 0;
+      for (let i = 0; i < ref.length; i++) ((se += (y[i] - ref[i]) ** 2), (sr += ref[i] ** 2));
       const rms = Math.sqrt(se / ref.length);
       console.log(`${g.file}: resampled RMS error ${rms.toExponential(2)} (${(20 * Math.log10(Math.sqrt(se / sr))).toFixed(1)} dB re signal)`);
       // Not a stated target, a guard: soxr HQ equivalence means errors far below the 16-bit LSB.
@@ -69,7 +70,8 @@ describe('librosa parity', () => {
       const { logmel, frames } = clipLogMel(clip.audio, 22050, melParams);
       expect(frames).toBe(g.melFrames);
       const golden = floats(g.logmel);
-      let sum = 0, loudMax = 0;
+      let sum = 0,
+        loudMax = 0;
       for (let i = 0; i < golden.length; i++) {
         const d = Math.abs(logmel[i] - golden[i]);
         sum += d;
