@@ -61,7 +61,7 @@ export function readQueue(root: string): QueueEntry[] {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as QueueEntry[];
   } catch (e) {
-    throw new Error(`${file}: unreadable queue (${(e as Error).message})`);
+    throw new Error(`${file}: unreadable queue (${(e as Error).message})`, { cause: e });
   }
 }
 

@@ -46,7 +46,7 @@ export function listRuns(root: string): RunRecord[] {
       try {
         return JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunRecord;
       } catch (e) {
-        throw new Error(`${join(dir, f)}: unreadable run record (${(e as Error).message})`);
+        throw new Error(`${join(dir, f)}: unreadable run record (${(e as Error).message})`, { cause: e });
       }
     })
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));

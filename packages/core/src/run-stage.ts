@@ -80,7 +80,7 @@ export async function runStage(
     return (outputs[output] = { file, sha256: hash, bytes: bytes.byteLength, ...(rows === undefined ? {} : { rows }) });
   };
 
-  const ctx: StageContext<any> = {
+  const ctx: StageContext<unknown> = {
     stage,
     params: fingerprint.params,
     fold: task.fold,

@@ -5,7 +5,7 @@ import { trainParams } from '@ser/model/params';
 import { splitParams } from '@ser/split/params';
 import { evalParams } from '../src/params.ts';
 import { describe, expect, it } from 'vitest';
-import { differingParams, expDiff, expShow, expWhy, formatDiff, groupRuns } from '../src/compare/index.ts';
+import { differingParams, expDiff, expShow, expWhy, formatDiff } from '../src/compare/index.ts';
 
 const split = (macroF1: number, accuracy: number, balancedAccuracy: number) => ({
   count: 120,
