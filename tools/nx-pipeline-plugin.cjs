@@ -8,10 +8,13 @@
  *     upstream output hashes, the dataset fingerprint, and whether its own outputs are intact. The
  *     manifest's "why it ran" is computed from the same fingerprint.
  * Validation of pipeline.yaml happens in that runtime key, so an invalid file stops Nx before any stage runs.
+ * With a remote cache, its task-execution hooks put a verifying proxy between Nx and the server
+ * (remote-cache-hooks.cjs).
  */
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { parse } = require('yaml');
+const { preTasksExecution, postTasksExecution } = require('./remote-cache-hooks.cjs');
 
 const CLI = 'node packages/cli/bin/ser.js';
 
@@ -32,6 +35,8 @@ function stageTarget(stage, deps) {
 
 module.exports = {
   name: 'ser-pipeline',
+  preTasksExecution,
+  postTasksExecution,
   createNodesV2: [
     'pipeline.yaml',
     async (files, _options, context) =>
