@@ -4,10 +4,10 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { CLASSES_METADATA, buildTable, defineStage, sha256, statFingerprint, type DatasetParams, type StageContext } from '@ser/core';
+import { CLASSES_METADATA, buildTable, datasetPath, defineStage, recordingsDir, sha256, statFingerprint, type DatasetParams, type StageContext } from '@ser/core';
 import { parseManifest } from './csv-manifest.ts';
 import { ACTOR_DIR, EMOTIONS, parseRavdessName, type RecordingInfo } from './ravdess.ts';
 
@@ -20,8 +20,6 @@ interface Listing {
   skipped: string[];
   classes: string[];
 }
-
-const datasetPath = (dataset: DatasetParams, root: string) => (isAbsolute(dataset.path) ? dataset.path : resolve(root, dataset.path));
 
 function requireExists(path: string, what: string) {
   if (!existsSync(path))
@@ -112,11 +110,12 @@ async function runIngest(ctx: StageContext<Record<string, never>>) {
   if (kept.length === 0) throw new Error(`dataset.path: no usable clips in ${datasetPath(ctx.dataset, ctx.root)}`);
 
   const int = (f: (c: Candidate) => number) => Int32Array.from(kept, f);
+  const dir = recordingsDir(ctx.dataset, ctx.root);
   const table = buildTable(
     kept.length,
     {
       id: kept.map((c) => c.id),
-      path: kept.map((c) => c.path),
+      path: kept.map((c) => relative(dir, c.path).split(sep).join('/')),
       label: kept.map((c) => c.label),
       label_index: int((c) => c.labelIndex),
       speaker: kept.map((c) => c.speaker),
@@ -145,7 +144,7 @@ export const stage = defineStage({
       description: "one row per usable clip; schema metadata 'ser:classes' = the class names by label_index",
       columns: {
         id: 'utf8: recording id (RAVDESS file stem, or the CSV path with / as __)',
-        path: 'utf8: absolute path of the audio file',
+        path: "utf8: the audio file's path relative to dataset.path (for a CSV manifest, to its folder)",
         label: 'utf8: class name',
         label_index: 'int32: index into ser:classes',
         speaker: 'utf8: speaker id (RAVDESS actor number, two digits)',
