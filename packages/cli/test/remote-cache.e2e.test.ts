@@ -34,8 +34,9 @@ async function startServer(): Promise<void> {
   });
 }
 
-const clone = () =>
-  copyWorkspace((yaml) => yaml.replace('path: data/raw/ravdess', `path: ${ravdess}`).replace('      epochs: 30', '      epochs: 1\n      useAugmented: false'));
+/** A fresh clone (empty data/, no .nx) of the workspace, reading the dataset at `dataset`. */
+const clone = (dataset = ravdess) =>
+  copyWorkspace((yaml) => yaml.replace('path: data/raw/ravdess', `path: ${dataset}`).replace('      epochs: 30', '      epochs: 1\n      useAugmented: false'));
 
 const remote = (token: string) => ({ NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token });
 
@@ -100,6 +101,14 @@ describe('a team sharing an Nx remote cache', () => {
     expect(output).toMatch(/Nx read the output from the cache instead of running the command for 7 out of 8 tasks/);
     expect(remoteWarnings(output)).toEqual([]);
     expect(entries()).toEqual(before);
+  });
+
+  it('a clone elsewhere with its own copy of the dataset: only ingest runs (its key is machine-specific), the rest is restored', () => {
+    const e = clone(restoreActors(['01', '02']));
+    nx(e, 'all', remote('everyone'));
+    expect(e.executions().map((x) => x.stage)).toEqual(['ingest']);
+    expect(e.readJson('data/ingest/manifest.json').outputsHash).toBe(a.readJson('data/ingest/manifest.json').outputsHash);
+    for (const stage of ALL.slice(1)) expect(stageFiles(e, stage), stage).toEqual(stageFiles(a, stage));
   });
 
   it('an entry corrupted on the server is caught: that stage runs again, and a read-only token writes nothing', () => {
