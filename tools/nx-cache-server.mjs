@@ -53,7 +53,7 @@ export function createCacheServer({ dir, readWriteTokens, readOnlyTokens = [], m
     res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) }).end(text);
   };
 
-  async function put(req, res, hash, file) {
+  async function put(req, res, hash, file, seconds) {
     const length = Number(req.headers['content-length']);
     if (!req.headers['content-length'] || !Number.isSafeInteger(length) || length < 0) return reply(res, 400, 'Content-Length is required');
     if (length > maxBytes) return reply(res, 413, `entries are limited to ${maxBytes} bytes`);
@@ -70,11 +70,11 @@ export function createCacheServer({ dir, readWriteTokens, readOnlyTokens = [], m
     } finally {
       await rm(tmp, { force: true });
     }
-    log(`PUT ${hash} ${length} bytes`);
+    log(`PUT ${hash} ${length} bytes in ${seconds()}`);
     reply(res, 200);
   }
 
-  async function get(res, hash, file) {
+  async function get(res, hash, file, seconds) {
     let size;
     try {
       size = (await stat(file)).size;
@@ -83,20 +83,22 @@ export function createCacheServer({ dir, readWriteTokens, readOnlyTokens = [], m
     }
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
     await pipeline(createReadStream(file), res);
-    log(`GET ${hash} ${size} bytes`);
+    log(`GET ${hash} ${size} bytes in ${seconds()}`);
   }
 
   return createServer(async (req, res) => {
+    const started = performance.now();
+    const seconds = () => `${((performance.now() - started) / 1000).toFixed(2)} s`;
     try {
       const hash = /^\/v1\/cache\/([^/?]+)$/.exec(req.url ?? '')?.[1];
       if (!hash || !HASH.test(hash)) return reply(res, 404, 'not found');
       const who = access(req.headers.authorization);
       if (!who) return reply(res, 401, 'missing or unknown bearer token');
       const file = join(root, hash);
-      if (req.method === 'GET') return await get(res, hash, file);
+      if (req.method === 'GET') return await get(res, hash, file, seconds);
       if (req.method !== 'PUT') return reply(res, 405, 'only GET and PUT');
       if (who !== 'read-write') return reply(res, 403, 'this token may only read');
-      return await put(req, res, hash, file);
+      return await put(req, res, hash, file, seconds);
     } catch (e) {
       log(`${req.method} ${req.url}: ${e.message}`);
       if (!res.headersSent) reply(res, 500, 'internal error');
