@@ -8,7 +8,9 @@ export default tseslint.config(
   { ignores: ['**/node_modules/', 'data/', '.nx/', 'tmp/', '**/.scratch/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
-  { files: ['**/*.js'], languageOptions: { globals: globals.node } },
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: globals.node } },
+  // CommonJS: Nx require()s the plugin's hooks.
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     rules: {
       // `_`-prefixed names are unused on purpose (a callback's leading arguments, one signature shared by a dispatch table).

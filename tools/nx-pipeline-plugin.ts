@@ -10,6 +10,8 @@
  *     hashes, the dataset fingerprint, and whether its own outputs are intact. The manifest's "why it ran"
  *     is computed from the same fingerprint.
  * pipeline.yaml is validated by `ser plan`, so an invalid file stops Nx before any stage runs.
+ * With a remote cache, its task-execution hooks put a verifying proxy between Nx and the server
+ * (remote-cache-hooks.cjs).
  *
  * Nx require()s this file through ts-node (a devDependency), as CommonJS: tsconfig.json's "ts-node" block says why.
  */
@@ -82,6 +84,11 @@ export function readPlan(workspaceRoot: string): Plan {
 }
 
 export const name = 'ser-pipeline';
+
+// Plain CommonJS: it imports the proxy's ES module bundle at run time, which compiled TypeScript could not.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hooks = require('./remote-cache-hooks.cjs') as { preTasksExecution: (...args: unknown[]) => Promise<void>; postTasksExecution: () => Promise<void> };
+export const { preTasksExecution, postTasksExecution } = hooks;
 
 export const createNodesV2: CreateNodesV2 = [
   'pipeline.yaml',

@@ -2,7 +2,8 @@
  * The `trim` stage: ingest's recordings -> decode, resample, trim (worker pool) -> `audio`.
  * Unreadable, malformed and all-silent files are excluded with ctx.fail and listed in the manifest.
  */
-import { buildTable, defineStage, readStrings, toRagged, withPool, type StageContext } from '@ser/core';
+import { resolve } from 'node:path';
+import { buildTable, defineStage, readStrings, recordingsDir, toRagged, withPool, type StageContext } from '@ser/core';
 import type { TrimmedClip } from './extract.ts';
 import { FEATURE_WORKER, trimFiles } from './feature-pool.ts';
 import { trimParams, type TrimParams } from './params.ts';
@@ -12,7 +13,8 @@ async function runTrim(ctx: StageContext<TrimParams>) {
     const recordings = await ctx.readTable('ingest', 'recordings');
     const ids = readStrings(recordings, 'id');
     const progress = ctx.progress('trim', ids.length);
-    const results = await trimFiles(pool, readStrings(recordings, 'path'), ctx.params, () => progress.tick()).finally(() => progress.done());
+    const paths = readStrings(recordings, 'path').map((p) => resolve(recordingsDir(ctx.dataset, ctx.root), p));
+    const results = await trimFiles(pool, paths, ctx.params, () => progress.tick()).finally(() => progress.done());
     return { ids, results };
   });
   const kept: { id: string; clip: TrimmedClip }[] = [];

@@ -4,8 +4,8 @@
  * `dataset.actors`. Ingest hashes and tables them; other stages use it to know the speakers early.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { DatasetParams } from '@ser/core';
+import { dirname, join, resolve } from 'node:path';
+import { datasetPath, type DatasetParams } from '@ser/core';
 import { parseManifest } from './csv-manifest.ts';
 import { ACTOR_DIR, EMOTIONS, parseRavdessName, type RecordingInfo } from './ravdess.ts';
 
@@ -19,7 +19,6 @@ export interface Listing {
   classes: string[];
 }
 
-export const datasetPath = (dataset: DatasetParams, root: string) => (isAbsolute(dataset.path) ? dataset.path : resolve(root, dataset.path));
 
 function requireExists(path: string, what: string) {
   if (!existsSync(path))

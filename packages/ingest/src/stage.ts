@@ -3,10 +3,11 @@
  * not speech clips (one warning with the count), and keep byte-identical recordings once.
  */
 import { readFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { CLASSES_METADATA, buildTable, defineStage, sha256, statFingerprint, type StageContext } from '@ser/core';
-import { datasetPath, listDataset, type Candidate } from './listing.ts';
+import { CLASSES_METADATA, buildTable, datasetPath, defineStage, recordingsDir, sha256, statFingerprint, type StageContext } from '@ser/core';
+import { listDataset, type Candidate } from './listing.ts';
 
 async function runIngest(ctx: StageContext<Record<string, never>>) {
   const { candidates, skipped, classes } = listDataset(ctx.dataset, ctx.root);
@@ -48,11 +49,12 @@ async function runIngest(ctx: StageContext<Record<string, never>>) {
   if (kept.length === 0) throw new Error(`dataset.path: no usable clips in ${datasetPath(ctx.dataset, ctx.root)}`);
 
   const int = (f: (c: Candidate) => number) => Int32Array.from(kept, f);
+  const dir = recordingsDir(ctx.dataset, ctx.root);
   const table = buildTable(
     kept.length,
     {
       id: kept.map((c) => c.id),
-      path: kept.map((c) => c.path),
+      path: kept.map((c) => relative(dir, c.path).split(sep).join('/')),
       label: kept.map((c) => c.label),
       label_index: int((c) => c.labelIndex),
       speaker: kept.map((c) => c.speaker),
@@ -81,7 +83,7 @@ export const stage = defineStage({
       description: "one row per usable clip; schema metadata 'ser:classes' = the class names by label_index",
       columns: {
         id: 'utf8: recording id (RAVDESS file stem, or the CSV path with / as __)',
-        path: 'utf8: absolute path of the audio file',
+        path: "utf8: the audio file's path relative to dataset.path (for a CSV manifest, to its folder)",
         label: 'utf8: class name',
         label_index: 'int32: index into ser:classes',
         speaker: 'utf8: speaker id (RAVDESS actor number, two digits)',

@@ -84,7 +84,7 @@ describe('ingest stage', () => {
     expect(JSON.parse(t.schema.metadata.get(CLASSES_METADATA)!)).toEqual(['anger', 'joy']);
     expect(readNumbers(t, 'label_index')).toEqual([1, 0, 1]);
     expect(readStrings(t, 'gender')).toEqual(['female', 'male', '']);
-    expect(readStrings(t, 'path')[0]).toBe(join(dir, 'clips/x.wav'));
+    expect(readStrings(t, 'path')[0]).toBe('clips/x.wav');
   });
 
   it('reports a missing clip of a manifest and goes on', async () => {
