@@ -28,7 +28,8 @@ export const stage = defineStage({
   },
   // Known before the stage runs (the pipeline makes one train and eval task per fold): speakers come from the dataset listing.
   async folds(params, dataset, root) {
-    return foldCount(params, new Set(listDataset(dataset, root).candidates.map((c) => c.speaker)).size);
+    const speakers = () => new Set(listDataset(dataset, root).candidates.map((c) => c.speaker)).size;
+    return foldCount(params, params.protocol === 'loso' ? speakers() : 0);
   },
   async run(ctx) {
     const recordings = await ctx.readTable('ingest', 'recordings');
