@@ -1,5 +1,5 @@
 /**
- * `ser predict FILE.wav …`: the emotion of new recordings, with the model and the exact feature
+ * `ser predict FILE …`: the emotion of new recordings (WAV, FLAC, MP3, OGG Vorbis, Opus), with the model and the exact feature
  * params of a recorded run (default: the latest). A bad file gets a one-line error and the others
  * still get predictions; the result says whether any failed.
  */
@@ -25,7 +25,7 @@ function readClip(file: string): Uint8Array {
   } catch {
     throw new Error(`${file}: no such file`);
   }
-  if (stat.isDirectory()) throw new Error(`${file}: is a directory, not a WAV file`);
+  if (stat.isDirectory()) throw new Error(`${file}: is a directory, not an audio file`);
   return readFileSync(file);
 }
 
@@ -41,7 +41,7 @@ export async function predict(root: string, files: string[], { run, backend }: {
   const ok: { index: number; logmel: Float32Array }[] = [];
   for (const [index, file] of files.entries()) {
     try {
-      ok.push({ index, logmel: extractFeatures(readClip(file), file, trim, mel).logmel });
+      ok.push({ index, logmel: (await extractFeatures(readClip(file), file, trim, mel)).logmel });
     } catch (e) {
       predictions[index].error = (e as Error).message.startsWith(file) ? (e as Error).message : `${file}: ${(e as Error).message}`;
     }

@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import { CLASSES_METADATA, buildTable, defineStage, sha256, statFingerprint, type DatasetParams, type StageContext } from '@ser/core';
 import { parseManifest } from './csv-manifest.ts';
-import { ACTOR_DIR, EMOTIONS, parseRavdessName, type RecordingInfo } from './ravdess.ts';
+import { ACTOR_DIR, AUDIO_EXTENSIONS, EMOTIONS, parseRavdessName, type RecordingInfo } from './ravdess.ts';
 
 interface Candidate extends RecordingInfo {
   path: string;
@@ -75,9 +75,18 @@ function listDataset(dataset: DatasetParams, root: string): Listing {
 }
 
 async function runIngest(ctx: StageContext<Record<string, never>>) {
-  const { candidates, skipped, classes } = listDataset(ctx.dataset, ctx.root);
+  const { candidates: listed, skipped, classes } = listDataset(ctx.dataset, ctx.root);
   if (skipped.length)
-    ctx.log(`ingest: warning: skipped ${skipped.length} file(s) that are not speech clips named 03-01-EE-II-SS-RR-AA.wav (song, video or stray files), e.g. ${skipped.slice(0, 3).join(', ')}`);
+    ctx.log(`ingest: warning: skipped ${skipped.length} file(s) that are not speech clips named 03-01-EE-II-SS-RR-AA.{${AUDIO_EXTENSIONS.join(',')}} (song, video or stray files), e.g. ${skipped.slice(0, 3).join(', ')}`);
+
+  // One file per recording id: the same clip in two formats (x.wav beside x.flac) would train twice.
+  const firstWithId = new Map<string, string>();
+  const candidates = listed.filter((c) => {
+    const first = firstWithId.get(c.id);
+    if (first) ctx.fail(c.path, `recording id '${c.id}' is already taken by ${first}; kept that one`);
+    else firstWithId.set(c.id, c.path);
+    return !first;
+  });
 
   const progress = ctx.progress('hashing', candidates.length);
   const limit = pLimit(8);
