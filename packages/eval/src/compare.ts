@@ -4,6 +4,7 @@
  * default only those that differ between the runs, next to the key metrics.
  */
 import { flatten, type RunRecord } from '@ser/core';
+import { pairedTInterval, verdict, type Verdict } from './stats/index.ts';
 
 /** Shown by default; paths into metrics.json. */
 export const KEY_METRICS = ['test.macroF1', 'test.accuracy', 'test.balancedAccuracy', 'val.macroF1'] as const;
@@ -232,4 +233,45 @@ export function expWhy(record: RunRecord): string {
   const overrides = Object.entries(record.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   const header = `${record.id} (${display(record.createdAt, 'text')}${record.gitCommit ? `, commit ${record.gitCommit.slice(0, 8)}` : ''})`;
   return [header, ...(overrides.length ? [`  overrides: ${overrides.join(' ')}`] : []), ...lines].join('\n');
+}
+
+/**
+ * A metric's 95% interval where the run's metrics.json has one (`summary.<metric>.ci95`: a t-interval
+ * over folds or seeds, or a bootstrap over one split's recordings; the summary keyed by the flat
+ * metric path or nested), else null.
+ */
+export function metricInterval(record: RunRecord, metric: string): [number, number] | null {
+  const summary = at(record.metrics, 'summary');
+  const entry = isPlainObject(summary) && metric in summary ? summary[metric] : at(summary, metric);
+  const ci95 = isPlainObject(entry) ? entry.ci95 : undefined;
+  return Array.isArray(ci95) && ci95.length === 2 && ci95.every((x) => typeof x === 'number') ? [ci95[0], ci95[1]] : null;
+}
+
+export interface FoldVerdict {
+  key: string;
+  /** Mean of the per-fold differences b − a. */
+  difference: number;
+  ci95: [number, number] | null;
+  verdict: Verdict;
+}
+
+/**
+ * Paired verdicts, b − a, on `metrics` (default the key metrics) for two runs evaluated on the same
+ * folds (metrics.json's `folds`: one entry per fold, with its `actors` and its split metrics): the
+ * per-fold differences' t-interval (pairedTInterval) and verdict(). Empty when either run has no
+ * folds or their folds differ, where no paired verdict exists.
+ */
+export function foldVerdicts(a: RunRecord, b: RunRecord, metrics: readonly string[] = KEY_METRICS): FoldVerdict[] {
+  const folds = (r: RunRecord) => {
+    const f = at(r.metrics, 'folds');
+    return Array.isArray(f) ? f : [];
+  };
+  const [fa, fb] = [folds(a), folds(b)];
+  if (fa.length === 0 || fa.length !== fb.length || fa.some((f, i) => !same(at(f, 'actors'), at(fb[i], 'actors')))) return [];
+  return metrics.flatMap((key) => {
+    const [va, vb] = [fa.map((f) => at(f, key)), fb.map((f) => at(f, key))];
+    if (![...va, ...vb].every((v) => typeof v === 'number')) return [];
+    const d = pairedTInterval(va as number[], vb as number[]);
+    return [{ key, difference: d.mean, ci95: d.ci95, verdict: verdict(d.mean, d.ci95, { nameA: a.id, nameB: b.id }) }];
+  });
 }
