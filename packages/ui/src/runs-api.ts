@@ -85,17 +85,25 @@ export interface Comparison {
   diffs: ReturnType<typeof expDiff>[];
   /** Paired verdicts from the first run to each other run, where both were evaluated on the same folds. */
   verdicts: ReturnType<typeof foldVerdicts>[];
+  /** Each run's 95% intervals of the compared metrics, where it has them. */
+  intervals: Record<string, [number, number]>[];
+  /** The metrics shown first (`ser exp show`'s key metrics). */
+  keyMetrics: readonly string[];
   histories: unknown[];
 }
 
 /** Two or more runs side by side; the first is the baseline of every delta. */
 export function comparison(runsRoot: string, records: RunRecord[]): Comparison {
   const [base, ...others] = records;
+  const diffs = others.map((r) => expDiff(base, r));
+  const metrics = [...new Set(diffs.flatMap((d) => d.metrics.map((m) => m.key)))];
   return {
     records,
     params: differingParams(records).map((key) => ({ key, values: records.map((r) => flatten(r.params)[key] ?? null) })),
-    diffs: others.map((r) => expDiff(base, r)),
+    diffs,
     verdicts: others.map((r) => foldVerdicts(base, r)),
+    intervals: records.map((r) => intervalsOf(r, metrics)),
+    keyMetrics: KEY_METRICS,
     histories: records.map((r) => historyOf(runsRoot, r.id)),
   };
 }

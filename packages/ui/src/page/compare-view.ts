@@ -4,24 +4,29 @@ import type { EvalMetrics } from '@ser/eval';
 import { fetchComparison } from './api.ts';
 import { chart } from './charts.ts';
 import { h, show, table } from './dom.ts';
-import { metricText, signed, valueText } from './format.ts';
+import { intervalText, metricText, signed, valueText } from './format.ts';
 import { overlaidCurvesSpec } from './specs.ts';
 
 export async function compareView(ids: string[]): Promise<void> {
-  const { records, params, diffs, verdicts, histories } = await fetchComparison(ids);
+  const { records, params, diffs, verdicts, intervals, keyMetrics, histories } = await fetchComparison(ids);
   const [base] = records;
   const link = (id: string) => h('a', { href: `#/run/${encodeURIComponent(id)}` }, id);
-  // Every metric of any diff, in the first diff's order (key metrics first, as `ser exp diff`).
-  const keys = [...new Set(diffs.flatMap((d) => d.metrics.map((m) => m.key)))];
-  const metricRows = keys.map((key) => [
+  const valueWithCi = (run: number, key: string, value: number | null) =>
+    h('span', {}, metricText(key, value), intervals[run][key] ? h('span', { class: 'ci' }, ` ${intervalText(intervals[run][key])}`) : null);
+  const metricRow = (key: string) => [
     key,
-    metricText(key, diffs[0].metrics.find((m) => m.key === key)?.a ?? null),
+    valueWithCi(0, key, diffs[0].metrics.find((m) => m.key === key)?.a ?? null),
     ...diffs.map((d, i) => {
       const m = d.metrics.find((x) => x.key === key);
       const v = verdicts[i].find((x) => x.key === key);
-      return h('span', {}, metricText(key, m?.b ?? null), m?.delta != null ? h('span', { class: 'ci' }, ` (${signed(m.delta)})`) : null, v ? h('div', { class: 'verdict' }, v.verdict.sentence) : null);
+      return h('span', {}, valueWithCi(i + 1, key, m?.b ?? null), m?.delta != null ? h('span', { class: 'delta' }, ` (${signed(m.delta)})`) : null, v ? h('div', { class: 'verdict' }, v.verdict.sentence) : null);
     }),
-  ]);
+  ];
+  // Every metric of any diff: the key metrics first, the others (per gender, counts, …) folded away.
+  const keys = [...new Set(diffs.flatMap((d) => d.metrics.map((m) => m.key)))];
+  // A function: a DOM node can sit in one table only.
+  const header = () => ['metric', ...records.map((r) => link(r.id))];
+  const numeric = (c: number) => c > 0;
   const curves = records.flatMap((r, i) => (histories[i] ? [{ id: r.id, history: parseHistory(histories[i], `${r.id}/train/history.json`) }] : []));
   const hasVerdicts = verdicts.some((v) => v.length > 0);
   show(
@@ -30,7 +35,8 @@ export async function compareView(ids: string[]): Promise<void> {
     h('h2', {}, 'Params that differ'),
     params.length ? table(['param', ...records.map((r) => link(r.id))], params.map((p) => [p.key, ...p.values.map((v) => h('code', {}, valueText(v)))])) : h('p', {}, 'identical params'),
     h('h2', {}, 'Metrics'),
-    table(['metric', ...records.map((r) => link(r.id))], metricRows, (c) => c > 0),
+    table(header(), keys.filter((k) => keyMetrics.includes(k)).map(metricRow), numeric),
+    h('details', {}, h('summary', {}, 'all metrics'), table(header(), keys.filter((k) => !keyMetrics.includes(k)).map(metricRow), numeric)),
     h('h2', {}, 'Learning curves'),
     curves.length ? chart('compare-curves', overlaidCurvesSpec(curves)) : h('p', { class: 'muted' }, 'no history.json in these runs'),
     h('h2', {}, 'Confusion matrices (test, row-normalised)'),
