@@ -3,10 +3,10 @@
  * same rows, params and metric deltas as `ser exp show` and `ser exp diff`), so the UI and the
  * terminal never disagree.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { flatten, type RunRecord } from '@ser/core';
 import { KEY_METRICS, differingParams, expDiff, expShow, foldVerdicts, metricInterval, type ExpShowOptions } from '@ser/eval';
+import { runFile } from './run-files.ts';
 
 export interface Column {
   name: string;
@@ -57,10 +57,10 @@ function intervalsOf(record: RunRecord, metrics: readonly string[]): Record<stri
   );
 }
 
-/** A run's history.json (the train stage's learning curves), or null when the run has none. */
+/** A run's history.json (the train stage's learning curves), or null when the run has none. Through runFile: a record's id is data too. */
 function historyOf(runsRoot: string, id: string): unknown {
-  const file = join(runsRoot, id, 'train', 'history.json');
-  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  const file = runFile(runsRoot, `${encodeURIComponent(id)}/train/history.json`);
+  return file ? JSON.parse(readFileSync(file, 'utf8')) : null;
 }
 
 export interface RunDetail {
