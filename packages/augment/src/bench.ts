@@ -51,7 +51,7 @@ export async function benchAugment({ dir, limit = 120, workers = 2 }: { dir: str
   const params = augmentParams.parse({});
   const sr = trim.sampleRate;
   const files = wavFiles(dir, limit);
-  const clips = files.map((f) => loadTrimmed(readFileSync(join(dir, f)), f, trim).audio);
+  const clips = await Promise.all(files.map(async (f) => (await loadTrimmed(readFileSync(join(dir, f)), f, trim)).audio));
 
   const single = Object.fromEntries(
     AUGMENT_KINDS.map((kind) => [kind, msPerClip(clips, (y, i) => clipTensor(renderVariant(y, sr, files[i], kind, 0, params).audio, sr, mel))]),

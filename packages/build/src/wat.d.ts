@@ -5,8 +5,8 @@
  * @types/node does, this namespace merges with it and can go.
  */
 declare module '*.wat' {
-  /** The binary module compiled from the .wat file (wabt; SIMD and bulk memory enabled). */
-  const bytes: Uint8Array;
+  /** The binary module compiled from the .wat file (wabt; SIMD and bulk memory enabled), on an ArrayBuffer of its own. */
+  const bytes: Uint8Array<ArrayBuffer>;
   export default bytes;
 }
 

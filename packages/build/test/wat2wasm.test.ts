@@ -11,7 +11,7 @@ import addBytes from './fixtures/add.wat';
 const ADD = join(import.meta.dirname, 'fixtures/add.wat');
 
 /** Runs the fixture's add over 8 floats: out = a + b, copy = out. */
-function runAdd(bytes: Uint8Array) {
+function runAdd(bytes: Uint8Array<ArrayBuffer>) {
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
   const heap = new Float32Array((exports.memory as WebAssembly.Memory).buffer);
   const n = 8;
@@ -55,7 +55,7 @@ describe('.wat imports', () => {
     writeFileSync(entry, `import bytes from ${JSON.stringify(ADD)};\nexport default bytes;\n`);
     const built = await bundle('wat-test', `export { default } from ${JSON.stringify(entry)};\n`, entry);
     expect(built.startsWith(join(scratch, 'node_modules'))).toBe(true);
-    const bytes = (await import(built)).default as Uint8Array;
+    const bytes = (await import(built)).default as Uint8Array<ArrayBuffer>;
     expect(bytes).toEqual(await watToWasm(readFileSync(ADD, 'utf8'), 'add.wat'));
     runAdd(bytes);
   });

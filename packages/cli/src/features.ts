@@ -1,4 +1,4 @@
-/** `ser features IN.wav --out OUT.arrow [--raw]`: one clip through the pipeline's feature code. */
+/** `ser features IN --out OUT.arrow [--raw]`: one clip (any supported audio format) through the pipeline's feature code. */
 import { readFileSync } from 'node:fs';
 import { loadPipeline, openRegistry, tableToBytes, writeFileAtomic } from '@ser/core';
 import { extractFeatures, featureTable, melParams, trimParams, type MelParams, type TrimParams } from '@ser/features';
@@ -11,7 +11,7 @@ export async function featureParams(root: string, overrides: Record<string, unkn
 
 export async function writeFeatures(root: string, input: string, out: string, raw: boolean, overrides: Record<string, unknown>) {
   const { trim, mel } = await featureParams(root, overrides);
-  const row = extractFeatures(readFileSync(input), input, trim, mel, raw);
+  const row = await extractFeatures(readFileSync(input), input, trim, mel, raw);
   writeFileAtomic(out, tableToBytes(featureTable(row)));
   console.log(`${out}: logmel [${row.shape}] (${row.frames} frames), trim [${row.trimStart}, ${row.trimEnd}) at ${trim.sampleRate} Hz, source ${row.sourceRate} Hz × ${row.sourceChannels} ch`);
 }

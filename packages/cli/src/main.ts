@@ -15,8 +15,9 @@ import { predict } from './commands/predict.ts';
 import { record } from './commands/record.ts';
 import { run } from './commands/run.ts';
 import { stage } from './commands/stage.ts';
+import { ui } from './commands/ui.ts';
 
-const COMMANDS = [run, stage, plan, key, record, data, features, bench, predict, eda, exp];
+const COMMANDS = [run, stage, plan, key, record, data, features, bench, predict, eda, exp, ui];
 
 export function buildCli(argv: string[]) {
   return COMMANDS.reduce((cli, add) => add(cli), yargs(argv).scriptName('ser').strict().demandCommand(1).recommendCommands())

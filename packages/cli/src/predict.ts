@@ -1,8 +1,8 @@
 /**
- * `ser predict FILE.wav …`: the emotion of new recordings, with the model and the exact feature
- * params of a recorded run (default: the latest); for a cross-validation run, the mean of its fold
- * models' probabilities (an ensemble). A bad file gets a one-line error and the others still get
- * predictions; the result says whether any failed.
+ * `ser predict FILE …`: the emotion of new recordings (WAV, FLAC, MP3, OGG Vorbis, Opus), with the
+ * model and the exact feature params of a recorded run (default: the latest); for a
+ * cross-validation run, the mean of its fold models' probabilities (an ensemble). A bad file gets a
+ * one-line error and the others still get predictions; the result says whether any failed.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ function readClip(file: string): Uint8Array {
   } catch {
     throw new Error(`${file}: no such file`);
   }
-  if (stat.isDirectory()) throw new Error(`${file}: is a directory, not a WAV file`);
+  if (stat.isDirectory()) throw new Error(`${file}: is a directory, not an audio file`);
   return readFileSync(file);
 }
 
@@ -59,7 +59,7 @@ export async function predict(
   const ok: { index: number; logmel: Float32Array }[] = [];
   for (const [index, file] of files.entries()) {
     try {
-      ok.push({ index, logmel: extractFeatures(readClip(file), file, trim, mel).logmel });
+      ok.push({ index, logmel: (await extractFeatures(readClip(file), file, trim, mel)).logmel });
     } catch (e) {
       predictions[index].error = (e as Error).message.startsWith(file) ? (e as Error).message : `${file}: ${(e as Error).message}`;
     }

@@ -5,12 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expWhy, type RunPredictions } from '@ser/eval';
+import { expWhy } from '@ser/eval';
 import {
   executionsLog,
-  readNumbers,
-  readStrings,
-  tableFromBytes,
   type Pipeline,
   type PipelinePlan,
   type StageRegistry,
@@ -50,23 +47,6 @@ export function listRuns(root: string): RunRecord[] {
       }
     })
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-}
-
-/**
- * The scored recordings of a holdout run (its eval task's predictions, kept with the record), for
- * paired comparisons; null when the run has none (cross-validation, or recorded before they were kept).
- */
-export function runPredictions(root: string, run: RunRecord): RunPredictions | null {
-  const file = run.kept?.eval?.predictions;
-  if (!file || !existsSync(join(runDir(root, run.id), 'eval', file))) return null;
-  const table = tableFromBytes(readFileSync(join(runDir(root, run.id), 'eval', file)));
-  return {
-    ids: readStrings(table, 'id'),
-    split: readStrings(table, 'split'),
-    labels: Int32Array.from(readNumbers(table, 'label_index')),
-    predicted: Int32Array.from(readNumbers(table, 'predicted')),
-    genders: readStrings(table, 'gender'),
-  };
 }
 
 export function findRun(root: string, id: string): RunRecord {

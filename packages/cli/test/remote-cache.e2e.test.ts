@@ -142,7 +142,7 @@ describe('a team sharing an Nx remote cache', () => {
     expect(remoteWarnings(output)).toHaveLength(1);
     expect(entries()).toEqual(before);
     const [hash, entry] = entryOf('mel');
-    const put = await fetch(`${url}/v1/cache/${hash}`, { method: 'PUT', body: entry, headers: { authorization: 'Bearer trusted-ci' } });
+    const put = await fetch(`${url}/v1/cache/${hash}`, { method: 'PUT', body: new Uint8Array(entry), headers: { authorization: 'Bearer trusted-ci' } });
     expect(put.status).toBe(409);
   });
 

@@ -56,7 +56,7 @@ export async function startVerifyingProxy(upstream: string, { timeoutMs = 5000, 
     const abort = new AbortController();
     let timer = setTimeout(() => abort.abort(), timeoutMs + (payload?.length ?? 0) / MIN_BYTES_PER_MS);
     try {
-      const res = await fetch(`${base}/v1/cache/${hash}`, { method, headers, body: payload, signal: abort.signal });
+      const res = await fetch(`${base}/v1/cache/${hash}`, { method, headers, body: payload && new Uint8Array(payload), signal: abort.signal });
       const length = Number(res.headers.get('content-length') ?? 0);
       clearTimeout(timer);
       timer = setTimeout(() => abort.abort(), timeoutMs + length / MIN_BYTES_PER_MS);

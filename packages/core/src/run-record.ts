@@ -1,4 +1,7 @@
-/** A completed pipeline run as recorded in data/runs/<id>.json (written by `ser record`). */
+/** A completed pipeline run as recorded in data/runs/<id>.json (written by `ser record`), and what it keeps beside it. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readNumbers, readStrings, tableFromBytes } from './arrow.ts';
 
 export interface StageRunRecord {
   outputsHash: string;
@@ -27,4 +30,31 @@ export interface RunRecord {
   metrics: Record<string, unknown> | null;
   /** Outputs kept beside the record (data/runs/<id>/<task>/<file>): task → output name → file. */
   kept: Record<string, Record<string, string>>;
+}
+
+/** A holdout run's scored recordings (its eval task's predictions), for paired comparisons. */
+export interface RunPredictions {
+  ids: string[];
+  split: string[];
+  labels: Int32Array;
+  predicted: Int32Array;
+  genders: string[];
+}
+
+/**
+ * The predictions kept with a holdout run (`runsFolder`/<id>/eval/, runsFolder = data/runs), or null when it has none
+ * (cross-validation runs keep them per fold; runs recorded before predictions were kept).
+ */
+export function readRunPredictions(runsFolder: string, run: RunRecord): RunPredictions | null {
+  const file = run.kept?.eval?.predictions;
+  const path = file && join(runsFolder, run.id, 'eval', file);
+  if (!path || !existsSync(path)) return null;
+  const table = tableFromBytes(readFileSync(path));
+  return {
+    ids: readStrings(table, 'id'),
+    split: readStrings(table, 'split'),
+    labels: Int32Array.from(readNumbers(table, 'label_index')),
+    predicted: Int32Array.from(readNumbers(table, 'predicted')),
+    genders: readStrings(table, 'gender'),
+  };
 }

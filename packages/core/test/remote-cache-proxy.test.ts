@@ -82,7 +82,7 @@ describe('the verifying proxy', () => {
     upstream.close();
   });
 
-  const put = (hash: string, body: Buffer, token = 'rw') => fetch(`${proxy.url}/v1/cache/${hash}`, { method: 'PUT', body, headers: { authorization: `Bearer ${token}` } });
+  const put = (hash: string, body: Buffer, token = 'rw') => fetch(`${proxy.url}/v1/cache/${hash}`, { method: 'PUT', body: new Uint8Array(body), headers: { authorization: `Bearer ${token}` } });
   const get = (hash: string) => fetch(`${proxy.url}/v1/cache/${hash}`, { headers: { authorization: 'Bearer ro' } });
 
   it('passes an intact entry through, byte for byte, and the server answers of a PUT (200, 409, 403)', async () => {

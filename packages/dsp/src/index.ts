@@ -1,4 +1,6 @@
 export * from './wav.ts';
+export * from './decode/audio.ts';
+export { AudioDecodeError, SUPPORTED_FORMATS } from './decode/error.ts';
 export * from './fft/plan.ts';
 export * from './fft/real.ts';
 export * from './fft/pffft.ts';

@@ -1,7 +1,9 @@
 /**
  * Synthetic signals for tests (here and in the packages above): WAV files of any layout the decoder
- * reads or rejects, test tones and a dominant-frequency probe. Exported as `@ser/dsp/testing`.
+ * reads or rejects, test tones and a dominant-frequency probe; the committed audio-format fixtures.
+ * Exported as `@ser/dsp/testing`.
  */
+import { fileURLToPath } from 'node:url';
 export interface WavSpec {
   /** 1 = PCM, 3 = float, other tags to test rejection. */
   tag: number;
@@ -91,3 +93,9 @@ export function peakHz(y: Float32Array): number {
   }
   return best;
 }
+
+/** Committed fixtures (test/fixtures/audio/make.sh): RAVDESS Actor_01 clips as MP3, OGG Vorbis and Opus. */
+export const AUDIO_FIXTURES = fileURLToPath(new URL('../test/fixtures/audio/', import.meta.url));
+
+/** The fixture clip of each lossy format, named as RAVDESS names the recording. */
+export const LOSSY_FIXTURES = { mp3: '03-01-05-01-01-01-01.mp3', ogg: '03-01-04-01-01-01-01.ogg', opus: '03-01-03-01-01-01-01.opus' } as const;

@@ -5,15 +5,11 @@
  * Supports PCM 8/16/24/32-bit, IEEE float 32/64, WAVE_FORMAT_EXTENSIBLE with a PCM or float
  * sub-format, any channel count; unknown chunks (LIST, bext, FLLR, _PMX, ...) are skipped.
  */
+import { AudioDecodeError } from './decode/error.ts';
 
-export class WavError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-    this.name = 'WavError';
-  }
+/** A WAV-specific AudioDecodeError (`file: reason`). */
+export class WavError extends AudioDecodeError {
+  override name = 'WavError';
 }
 
 export interface DecodedWav {

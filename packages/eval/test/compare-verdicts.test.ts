@@ -3,9 +3,9 @@
  * computed independently with SciPy 1.17.1 (`scipy.stats.ttest_rel(b, a).confidence_interval()`,
  * `ttest_ind(b, a, equal_var=False)`, `t.interval(0.95, n-1, mean, std/sqrt(n))`); tolerance 1e-12.
  */
-import type { RunRecord } from '@ser/core';
+import type { RunPredictions, RunRecord } from '@ser/core';
 import { describe, expect, it } from 'vitest';
-import { expDiff, expShow, formatDiff, groupRuns, type RunPredictions } from '../src/compare/index.ts';
+import { expDiff, expShow, formatDiff, groupRuns } from '../src/compare/index.ts';
 import { foldFigures } from '../src/intervals.ts';
 import { splitMetrics, type FoldMetrics } from '../src/metrics.ts';
 

@@ -2,10 +2,11 @@
  * The whole feature pipeline for one clip, as the original project ran it with librosa 0.10:
  * load(path) (mono, resampled to 22050 Hz with soxr HQ) -> effects.trim(top_db=25) ->
  * melspectrogram + power_to_db(ref=np.max) -> 128 frames. Used by the trim and mel stages,
- * the one-file command and prediction. Only type imports of the params: pool workers load this
+ * the one-file command, prediction and the UI's "try it" page (bundled for the browser, so nothing
+ * here may import Node modules). Only type imports of the params: pool workers load this
  * module, and they start faster without Arrow and zod.
  */
-import { decodeWav, resample } from '@ser/dsp';
+import { decodeAudio, resample, type DecodedAudio } from '@ser/dsp';
 import type { MelParams, TrimParams } from './params.ts';
 import { fixFrames, logMelSpectrogram } from './mel.ts';
 import { trimSilence } from './trim.ts';
@@ -29,15 +30,19 @@ export interface TrimmedClip {
   audio: Float32Array;
 }
 
-/** bytes -> decode -> mono -> resample -> trim. Throws WavError / SilentClipError naming `name`. */
-export function loadTrimmed(bytes: Uint8Array, name: string, params: TrimParams): TrimmedClip {
-  const wav = decodeWav(bytes, name);
-  const y = resample(wav.samples, wav.sampleRate, params.sampleRate);
+/** bytes -> decode (any supported format) -> mono -> resample -> trim. Throws AudioDecodeError / SilentClipError naming `name`. */
+export async function loadTrimmed(bytes: Uint8Array, name: string, params: TrimParams): Promise<TrimmedClip> {
+  return trimDecoded(await decodeAudio(bytes, name), name, params);
+}
+
+/** Decoded audio (a file, or a microphone recording at the browser's rate) -> resample -> trim. */
+export function trimDecoded(decoded: DecodedAudio, name: string, params: TrimParams): TrimmedClip {
+  const y = resample(decoded.samples, decoded.sampleRate, params.sampleRate);
   const interval = trimSilence(y, params);
   if (!interval) throw new SilentClipError(name);
   return {
-    sourceRate: wav.sampleRate,
-    sourceChannels: wav.channels,
+    sourceRate: decoded.sampleRate,
+    sourceChannels: decoded.channels,
     trimStart: interval.start,
     trimEnd: interval.end,
     audio: y.slice(interval.start, interval.end),
@@ -55,7 +60,7 @@ export function clipTensor(audio: Float32Array, sampleRate: number, params: MelP
   return { logmel: fixFrames(logmel, params.nMels, frames, params.frames, params.padValue ?? -params.topDb), frames };
 }
 
-/** One clip's features: the row of the one-file command (`ser features IN.wav`). */
+/** One clip's features: the row of the one-file command (`ser features IN`). */
 export interface FeatureRow extends Omit<TrimmedClip, 'audio'> {
   id: string;
   /** Real frames before padding/truncation. */
@@ -65,9 +70,14 @@ export interface FeatureRow extends Omit<TrimmedClip, 'audio'> {
   logmel: Float32Array;
 }
 
-/** WAV bytes -> features. `raw` keeps all frames instead of fixing them to `mel.frames`. */
-export function extractFeatures(bytes: Uint8Array, name: string, trim: TrimParams, mel: MelParams, raw = false): FeatureRow {
-  const { audio, ...clip } = loadTrimmed(bytes, name, trim);
+/** Audio file bytes -> features. `raw` keeps all frames instead of fixing them to `mel.frames`. */
+export async function extractFeatures(bytes: Uint8Array, name: string, trim: TrimParams, mel: MelParams, raw = false): Promise<FeatureRow> {
+  return decodedFeatures(await decodeAudio(bytes, name), name, trim, mel, raw);
+}
+
+/** Decoded audio -> features: extractFeatures after the decoding (the UI's microphone path). */
+export function decodedFeatures(decoded: DecodedAudio, name: string, trim: TrimParams, mel: MelParams, raw = false): FeatureRow {
+  const { audio, ...clip } = trimDecoded(decoded, name, trim);
   const { logmel, frames } = (raw ? clipLogMel : clipTensor)(audio, trim.sampleRate, mel);
   return { id: name, ...clip, frames, shape: [mel.nMels, raw ? frames : mel.frames], logmel };
 }

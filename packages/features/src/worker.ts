@@ -4,7 +4,7 @@ import type { MelParams, TrimParams } from './params.ts';
 import { clipTensor, loadTrimmed, type TrimmedClip } from './extract.ts';
 
 /** Read, decode, resample and trim one file (errors name the path). */
-export function trimFile(path: string, params: TrimParams): TrimmedClip {
+export function trimFile(path: string, params: TrimParams): Promise<TrimmedClip> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);

@@ -48,7 +48,7 @@ describe('librosa parity', () => {
   });
 
   for (const g of index.files)
-    it(g.file, () => {
+    it(g.file, async () => {
       const bytes = readFileSync(join(dir, g.file));
       const wav = decodeWav(bytes, g.file);
       expect([wav.sampleRate, wav.channels]).toEqual([g.sampleRate, g.channels]);
@@ -64,7 +64,7 @@ describe('librosa parity', () => {
       // Not a stated target, a guard: soxr HQ equivalence means errors far below the 16-bit LSB.
       expect(rms).toBeLessThan(1e-5);
 
-      const clip = loadTrimmed(bytes, g.file, trimParams);
+      const clip = await loadTrimmed(bytes, g.file, trimParams);
       expect([clip.trimStart, clip.trimEnd]).toEqual(g.trim);
 
       const { logmel, frames } = clipLogMel(clip.audio, 22050, melParams);

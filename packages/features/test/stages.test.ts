@@ -1,12 +1,13 @@
 /** The trim and mel stages on a fake StageContext: good clips go through, bad ones are failed and listed. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTable, readNumbers, readRagged, readStrings, readTensor } from '@ser/core';
 import { memoryStageContext } from '@ser/core/testing';
 import { clipTensor, loadTrimmed } from '../src/extract.ts';
-import { makeWav } from '@ser/dsp/testing';
+import { AUDIO_FIXTURES, LOSSY_FIXTURES, makeWav } from '@ser/dsp/testing';
+import { SHARED } from './helpers.ts';
 import { stage as melStage } from '../src/mel-stage.ts';
 import { melParams as melSchema, trimParams as trimSchema } from '../src/params.ts';
 import { stage as trimStage } from '../src/trim-stage.ts';
@@ -49,12 +50,12 @@ describe('trim and mel stages', () => {
     const reasons = Object.fromEntries(trim.failures.map((f) => [f.item, f.reason]));
     expect(Object.keys(reasons).sort()).toEqual(['missing', 'silent', 'text']);
     expect(reasons.silent).toMatch(/silent\.wav: all-silent/);
-    expect(reasons.text).toMatch(/text\.wav: not a WAV/);
+    expect(reasons.text).toMatch(/text\.wav: unsupported audio format \(unrecognised header bytes/);
     expect(reasons.missing).toMatch(/missing\.wav: cannot read \(ENOENT\)/);
     expect(trim.ctx.summary).toMatchObject({ clips: 2, failed: 3, silent: 1 });
 
     // The worker's rows equal the in-process pure function's.
-    const direct = loadTrimmed(files.good48k!, 'good48k', trimParams);
+    const direct = await loadTrimmed(files.good48k!, 'good48k', trimParams);
     const { data, offsets } = readRagged(audio, 'audio');
     expect(readNumbers(audio, 'trim_start')[0]).toBe(direct.trimStart);
     expect(readNumbers(audio, 'trim_end')[0]).toBe(direct.trimEnd);
@@ -73,5 +74,27 @@ describe('trim and mel stages', () => {
     expect(readNumbers(tensors, 'frames')[0]).toBe(expected.frames);
     expect(t.data.subarray(0, 128 * 128)).toEqual(expected.logmel);
     expect(mel.failures).toEqual([]);
+  });
+
+  it('trim reads FLAC, MP3, OGG Vorbis and Opus; a truncated file of each is failed with its reason, the rest go on', async () => {
+    const flac = join(SHARED, 'datasets/ravdess/Actor_01/03-01-06-01-01-01-01.flac');
+    const sources = [flac, ...Object.values(LOSSY_FIXTURES).map((f) => join(AUDIO_FIXTURES, f))];
+    const paths: string[] = [];
+    for (const source of sources) {
+      const ext = source.slice(source.lastIndexOf('.'));
+      paths.push(join(dir, `whole${ext}`), join(dir, `cut${ext}`));
+      copyFileSync(source, paths.at(-2)!);
+      const bytes = readFileSync(source);
+      writeFileSync(paths.at(-1)!, bytes.subarray(0, Math.round(bytes.length * 0.7)));
+    }
+    const ids = paths.map((p) => p.slice(dir.length + 1));
+    const trim = memoryStageContext({ stage: 'trim', params: trimSchema.parse({}), upstream: { ingest: { tables: { recordings: buildTable(ids.length, { id: ids, path: paths }) } } } });
+    await trimStage.run(trim.ctx);
+    expect(readStrings(trim.tables.audio, 'id')).toEqual(['whole.flac', 'whole.mp3', 'whole.ogg', 'whole.opus']);
+    expect(readNumbers(trim.tables.audio, 'source_rate')).toEqual([48000, 48000, 48000, 48000]);
+    expect(readNumbers(trim.tables.audio, 'source_channels')).toEqual([1, 1, 1, 1]);
+    const reasons = Object.fromEntries(trim.failures.map((f) => [f.item, f.reason]));
+    expect(Object.keys(reasons)).toEqual(['cut.flac', 'cut.mp3', 'cut.ogg', 'cut.opus']);
+    for (const [id, reason] of Object.entries(reasons)) expect(reason).toMatch(new RegExp(`^${join(dir, id)}: truncated`));
   });
 });

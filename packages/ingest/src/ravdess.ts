@@ -1,6 +1,7 @@
 /**
  * RAVDESS file names: `03-01-EE-II-SS-RR-AA.wav` = modality (03 audio-only), vocal channel
- * (01 speech), emotion, intensity, statement, repetition, actor (odd = male).
+ * (01 speech), emotion, intensity, statement, repetition, actor (odd = male). The same names with
+ * any extension the decoder reads (.flac, .mp3, .ogg, .opus) are the same recordings in other formats.
  * Livingstone & Russo (2018), PLoS ONE 13(5): e0196391.
  */
 /** RAVDESS emotion codes 01..08, in code order: label_index = code - 1. */
@@ -17,7 +18,10 @@ export interface RecordingInfo {
   repetition: number;
 }
 
-const SPEECH_NAME = /^03-01-(0[1-8])-(0[12])-(0[12])-(0[12])-(\d{2})\.wav$/i;
+/** File extensions of the audio formats @ser/dsp's decodeAudio reads (it tells them apart by content). */
+export const AUDIO_EXTENSIONS = ['wav', 'flac', 'mp3', 'ogg', 'opus'] as const;
+
+const SPEECH_NAME = new RegExp(`^03-01-(0[1-8])-(0[12])-(0[12])-(0[12])-(\\d{2})\\.(?:${AUDIO_EXTENSIONS.join('|')})$`, 'i');
 
 /** Parse a RAVDESS audio-only speech file name; null for song (03-02), video and other files. */
 export function parseRavdessName(fileName: string): RecordingInfo | null {
@@ -27,7 +31,7 @@ export function parseRavdessName(fileName: string): RecordingInfo | null {
   const actorNumber = Number(actor);
   if (actorNumber < 1) return null;
   return {
-    id: fileName.replace(/\.wav$/i, ''),
+    id: fileName.replace(/\.\w+$/, ''),
     label: EMOTIONS[Number(emotion) - 1],
     labelIndex: Number(emotion) - 1,
     speaker: actor,

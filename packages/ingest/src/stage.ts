@@ -8,13 +8,23 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import { CLASSES_METADATA, buildTable, datasetPath, defineStage, recordingsDir, sha256, statFingerprint, type StageContext } from '@ser/core';
 import { listDataset, type Candidate } from './listing.ts';
+import { AUDIO_EXTENSIONS } from './ravdess.ts';
 
 async function runIngest(ctx: StageContext<Record<string, never>>) {
-  const { candidates, skipped, classes } = listDataset(ctx.dataset, ctx.root);
+  const { candidates: listed, skipped, classes } = listDataset(ctx.dataset, ctx.root);
   if (skipped.length)
     ctx.log(
-      `ingest: warning: skipped ${skipped.length} file(s) that are not speech clips named 03-01-EE-II-SS-RR-AA.wav (song, video or stray files), e.g. ${skipped.slice(0, 3).join(', ')}`,
+      `ingest: warning: skipped ${skipped.length} file(s) that are not speech clips named 03-01-EE-II-SS-RR-AA.{${AUDIO_EXTENSIONS.join(',')}} (song, video or stray files), e.g. ${skipped.slice(0, 3).join(', ')}`,
     );
+
+  // One file per recording id: the same clip in two formats (x.wav beside x.flac) would train twice.
+  const firstWithId = new Map<string, string>();
+  const candidates = listed.filter((c) => {
+    const first = firstWithId.get(c.id);
+    if (first) ctx.fail(c.path, `recording id '${c.id}' is already taken by ${first}; kept that one`);
+    else firstWithId.set(c.id, c.path);
+    return !first;
+  });
 
   const progress = ctx.progress('hashing', candidates.length);
   const limit = pLimit(8);

@@ -38,8 +38,12 @@ describe('RAVDESS names', () => {
     expect(parseRavdessName('03-01-01-01-01-01-07.wav')?.gender).toBe('male');
   });
   it('rejects song, video and stray names', () => {
-    for (const name of ['03-02-05-02-01-02-14.wav', '01-01-05-02-01-02-14.mp4', '03-01-09-01-01-01-01.wav', 'notes.txt', '03-01-05-02-01-02-14.flac'])
+    for (const name of ['03-02-05-02-01-02-14.wav', '01-01-05-02-01-02-14.mp4', '03-01-09-01-01-01-01.wav', 'notes.txt', '03-01-05-02-01-02-14.m4a', '03-01-05-02-01-02-14.wav.bak'])
       expect(parseRavdessName(name)).toBeNull();
+  });
+  it('accepts the same names in every format the decoder reads', () => {
+    for (const ext of ['wav', 'flac', 'mp3', 'ogg', 'opus', 'FLAC'])
+      expect(parseRavdessName(`03-01-05-02-01-02-14.${ext}`)).toMatchObject({ id: '03-01-05-02-01-02-14', label: 'angry', speaker: '14' });
   });
 });
 
@@ -65,6 +69,24 @@ describe('ingest stage', () => {
     expect(m.ctx.summary.duplicates).toEqual([{ kept: '03-01-03-01-02-01-01', dropped: '03-01-03-01-02-02-01' }]);
   });
 
+  it('lists FLAC, MP3, OGG and Opus clips; one recording in two formats is kept once, the other reported', async () => {
+    const dir = fakeRavdess({
+      'Actor_01/03-01-05-02-01-02-01.flac': 'a',
+      'Actor_01/03-01-03-01-02-01-01.mp3': 'b',
+      'Actor_01/03-01-04-01-02-01-01.ogg': 'c',
+      'Actor_01/03-01-06-01-02-01-01.opus': 'd',
+      'Actor_01/03-01-06-01-02-01-01.wav': 'd as a WAV',
+    });
+    const m = await runIngest({ path: dir, format: 'ravdess' });
+    const t = m.tables.recordings;
+    expect(readStrings(t, 'id')).toEqual(['03-01-03-01-02-01-01', '03-01-04-01-02-01-01', '03-01-05-02-01-02-01', '03-01-06-01-02-01-01']);
+    expect(readStrings(t, 'path').map((p) => p.slice(p.lastIndexOf('.')))).toEqual(['.mp3', '.ogg', '.flac', '.opus']);
+    expect(m.failures).toEqual([
+      { item: join(dir, 'Actor_01/03-01-06-01-02-01-01.wav'), reason: `recording id '03-01-06-01-02-01-01' is already taken by ${join(dir, 'Actor_01/03-01-06-01-02-01-01.opus')}; kept that one` },
+    ]);
+    expect(m.logs.filter((l) => l.includes('skipped'))).toEqual([]);
+  });
+
   it('keeps only the listed actors', async () => {
     const dir = fakeRavdess({ 'Actor_01/03-01-05-02-01-02-01.wav': 'a', 'Actor_02/03-01-04-01-01-01-02.wav': 'b' });
     const m = await runIngest({ path: dir, format: 'ravdess', actors: [2] });
@@ -85,6 +107,14 @@ describe('ingest stage', () => {
     expect(readNumbers(t, 'label_index')).toEqual([1, 0, 1]);
     expect(readStrings(t, 'gender')).toEqual(['female', 'male', '']);
     expect(readStrings(t, 'path')[0]).toBe('clips/x.wav');
+  });
+
+  it('a CSV manifest may list clips of any supported format', async () => {
+    const dir = fakeRavdess({ 'a.flac': '1', 'b.mp3': '2', 'c.ogg': '3', 'd.opus': '4', 'e.wav': '5' });
+    writeFileSync(join(dir, 'm.csv'), 'path,label\na.flac,joy\nb.mp3,joy\nc.ogg,anger\nd.opus,anger\ne.wav,joy\n');
+    const m = await runIngest({ path: join(dir, 'm.csv'), format: 'csv' });
+    expect(readStrings(m.tables.recordings, 'id')).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(m.failures).toEqual([]);
   });
 
   it('reports a missing clip of a manifest and goes on', async () => {

@@ -39,14 +39,14 @@ export const exp = (cli: Argv) =>
             .option('json', { type: 'boolean', default: false })
             .option('csv', { type: 'boolean', default: false }),
         async (a) => {
-          const [{ findRun, listRuns, runPredictions }, { expDiff, formatDiff, groupRuns }] = await Promise.all([import('../runs.ts'), import('@ser/eval')]);
+          const [{ findRun, listRuns }, { expDiff, formatDiff, groupRuns }, { readRunPredictions, runsDir }] = await Promise.all([import('../runs.ts'), import('@ser/eval'), import('@ser/core')]);
           const root = findRoot();
           const groups = groupRuns(listRuns(root), a.group);
           const groupOf = (id: string) => {
             const run = findRun(root, id);
             return groups.find((g) => g.runs.some((r) => r.id === run.id))!;
           };
-          console.log(formatDiff(expDiff(groupOf(a.a), groupOf(a.b), { atol: a.atol, predictions: (run) => runPredictions(root, run) }), formatOf(a)));
+          console.log(formatDiff(expDiff(groupOf(a.a), groupOf(a.b), { atol: a.atol, predictions: (run) => readRunPredictions(runsDir(root), run) }), formatOf(a)));
         },
       )
       .command(

@@ -6,7 +6,7 @@ import { overridesOf, setOption } from '../options.ts';
 export const features = (cli: Argv) =>
   cli.command(
     'features <input>',
-    'log-Mel features of one WAV file, exactly as the trim and mel stages compute them',
+    'log-Mel features of one audio file (WAV, FLAC, MP3, OGG Vorbis, Opus), exactly as the trim and mel stages compute them',
     (y) =>
       y
         .positional('input', { type: 'string', demandOption: true })

@@ -6,7 +6,7 @@ import { backendChoices } from '../options.ts';
 export const predict = (cli: Argv) =>
   cli.command(
     'predict <files..>',
-    "the emotion of WAV files (any sample rate or channel count), with a recorded run's model",
+    "the emotion of audio files (WAV, FLAC, MP3, OGG Vorbis, Opus; any sample rate or channel count), with a recorded run's model",
     (y) =>
       y
         .positional('files', { type: 'string', array: true, demandOption: true })

@@ -6,7 +6,7 @@
  * - two groups of seed repeats with the same seeds: paired Student-t over seeds; other seeds: Welch;
  * - anything else: deltas only, and it says why there is no verdict.
  */
-import { flatten, type RunRecord } from '@ser/core';
+import { flatten, type RunPredictions, type RunRecord } from '@ser/core';
 import { asMetric, REPORT_FIGURES } from '../intervals.ts';
 import { DEFAULT_RESAMPLES, pairedBootstrapDifference } from '../stats/bootstrap.ts';
 import { pairedTInterval } from '../stats/paired.ts';
@@ -16,15 +16,6 @@ import { csvCell, decimals, display, signed, textTable, type TableFormat } from 
 import type { RunGroup } from './groups.ts';
 import { foldSpeakersOf, foldValuesOf, metricOf } from './record-metrics.ts';
 import { differingParams, KEY_METRICS } from './show.ts';
-
-/** A holdout run's scored recordings (its eval predictions), for the paired bootstrap. */
-export interface RunPredictions {
-  ids: string[];
-  split: string[];
-  labels: Int32Array;
-  predicted: Int32Array;
-  genders: string[];
-}
 
 export interface DiffOptions {
   /** Every number under `val` and `test`, per-class scores too (default: all but per-class). */

@@ -1,7 +1,7 @@
 /** The confusion-matrix figure of the report. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ConfusionMatrix } from '../metrics.ts';
-import { SPEC_BASE } from './render.ts';
+import { SPEC_BASE } from './spec-base.ts';
 
 /**
  * Heatmap of a confusion matrix (true classes as rows), with the value in each cell.

@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { colorLut, colorize, encodePng, pngDataUrl } from './raster.ts';
-import { SPEC_BASE } from './render.ts';
+import { SPEC_BASE } from './spec-base.ts';
 
 interface ImagePanel {
   png: Uint8Array;

@@ -1,7 +1,7 @@
 /** The learning-curves figure of the report, from the train stage's `history` output. */
 import type { EpochRecord, History } from '@ser/model';
 import type { TopLevelSpec } from 'vega-lite';
-import { SPEC_BASE } from './render.ts';
+import { SPEC_BASE } from './spec-base.ts';
 
 /**
  * One epoch of the train stage's `history` output as the figures read it: @ser/model's `EpochRecord`

@@ -54,6 +54,3 @@ export async function renderFigure(spec: TopLevelSpec): Promise<Figure> {
   const svg = await renderSvg(spec);
   return { svg, png: svgToPng(svg) };
 }
-
-/** What every figure's spec starts from. */
-export const SPEC_BASE = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white' } as const;

@@ -56,7 +56,7 @@ export interface HeapModule<T> {
  * WebAssembly.Memory as env.memory: compiled once per thread and instantiated once per wasm backend,
  * both on first use.
  */
-export function heapModule<T>(bytes: Uint8Array): HeapModule<T> {
+export function heapModule<T>(bytes: Uint8Array<ArrayBuffer>): HeapModule<T> {
   let module: WebAssembly.Module | null = null;
   const instances = new WeakMap<object, T>();
   return {
