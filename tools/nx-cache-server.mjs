@@ -107,12 +107,20 @@ export function createCacheServer({ dir, readWriteTokens, readOnlyTokens = [], m
   });
 }
 
-const tokensFrom = (value) => (value ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+const tokensFrom = (value) =>
+  (value ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const { values } = parseArgs({ options: { dir: { type: 'string' }, port: { type: 'string', default: '3000' }, host: { type: 'string', default: '127.0.0.1' } } });
+  const { values } = parseArgs({
+    options: { dir: { type: 'string' }, port: { type: 'string', default: '3000' }, host: { type: 'string', default: '127.0.0.1' } },
+  });
   if (!values.dir) {
-    console.error('usage: NX_CACHE_READ_WRITE_TOKENS=… [NX_CACHE_READ_ONLY_TOKENS=…] node tools/nx-cache-server.mjs --dir DIR [--port 3000] [--host 127.0.0.1]');
+    console.error(
+      'usage: NX_CACHE_READ_WRITE_TOKENS=… [NX_CACHE_READ_ONLY_TOKENS=…] node tools/nx-cache-server.mjs --dir DIR [--port 3000] [--host 127.0.0.1]',
+    );
     process.exit(2);
   }
   const server = createCacheServer({

@@ -17,7 +17,11 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const put = (hash: string, body: Uint8Array | string, token = 'rw-token') =>
-  fetch(`${base}/${hash}`, { method: 'PUT', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' } });
+  fetch(`${base}/${hash}`, {
+    method: 'PUT',
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+  });
 const get = (hash: string, token = 'ro-token') => fetch(`${base}/${hash}`, { headers: { authorization: `Bearer ${token}` } });
 
 describe('nx-cache-server', () => {

@@ -71,7 +71,13 @@ interface Entry {
 }
 
 /** Import `from` (a zip or a folder) into `to` (default dataset.path); returns the number of WAVs imported. */
-export function importRavdess(root: string, from: string, to?: string, log: Log = (m) => console.log(m), progressStream?: { isTTY?: boolean; write(s: string): unknown }): number {
+export function importRavdess(
+  root: string,
+  from: string,
+  to?: string,
+  log: Log = (m) => console.log(m),
+  progressStream?: { isTTY?: boolean; write(s: string): unknown },
+): number {
   const dest = destination(root, to);
   let stat;
   try {
@@ -132,7 +138,9 @@ export function importRavdess(root: string, from: string, to?: string, log: Log 
   }
 
   const gaps = formatCoverage(coverage(sums, imported));
-  log(`imported ${count(imported.size)} of ${count(sums.size)} RAVDESS speech files into ${dest} (sha256 of each verified)${gaps ? `; ${gaps} in ${from}` : ''}`);
+  log(
+    `imported ${count(imported.size)} of ${count(sums.size)} RAVDESS speech files into ${dest} (sha256 of each verified)${gaps ? `; ${gaps} in ${from}` : ''}`,
+  );
   if (skipped.length) {
     const example = skipped.slice(0, 3).join(', ');
     log(`warning: skipped ${count(skipped.length)} file(s) that are not RAVDESS speech WAVs (e.g. ${example})`);

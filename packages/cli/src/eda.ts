@@ -12,12 +12,18 @@ export async function writeEda(root: string, out: string, classA: string, classB
   const labelOf = new Map(readStrings(recordings, 'id').map((id, i) => [id, labels[i]]));
   const ids = readStrings(tensors, 'id');
   const { data, shape } = readTensor(tensors, 'logmel');
-  const spec = melComparisonSpec(data, shape as [number, number], ids.map((id) => labelOf.get(id)!), classes, {
-    classA,
-    classB,
-    ids,
-    frames: readNumbers(tensors, 'frames'),
-  });
+  const spec = melComparisonSpec(
+    data,
+    shape as [number, number],
+    ids.map((id) => labelOf.get(id)!),
+    classes,
+    {
+      classA,
+      classB,
+      ids,
+      frames: readNumbers(tensors, 'frames'),
+    },
+  );
   const figure = await renderFigure(spec);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, figure.png);

@@ -13,5 +13,7 @@ export async function writeFeatures(root: string, input: string, out: string, ra
   const { trim, mel } = await featureParams(root, overrides);
   const row = await extractFeatures(readFileSync(input), input, trim, mel, raw);
   writeFileAtomic(out, tableToBytes(featureTable(row)));
-  console.log(`${out}: logmel [${row.shape}] (${row.frames} frames), trim [${row.trimStart}, ${row.trimEnd}) at ${trim.sampleRate} Hz, source ${row.sourceRate} Hz × ${row.sourceChannels} ch`);
+  console.log(
+    `${out}: logmel [${row.shape}] (${row.frames} frames), trim [${row.trimStart}, ${row.trimEnd}) at ${trim.sampleRate} Hz, source ${row.sourceRate} Hz × ${row.sourceChannels} ch`,
+  );
 }

@@ -70,7 +70,8 @@ export async function predict(
     ok.forEach((c, i) => batch.set(c.logmel, i * size));
     // An ensemble averages its models' probabilities (one model: its own).
     const probs = new Float32Array(ok.length * classes.length);
-    for (const m of models) predictProbabilities(m.model, m.standardization, batch, ok.length, [mel.nMels, mel.frames]).forEach((p, k) => (probs[k] += p / models.length));
+    for (const m of models)
+      predictProbabilities(m.model, m.standardization, batch, ok.length, [mel.nMels, mel.frames]).forEach((p, k) => (probs[k] += p / models.length));
     ok.forEach((c, i) => {
       const p = probs.subarray(i * classes.length, (i + 1) * classes.length);
       const best = p.indexOf(Math.max(...p));
@@ -85,5 +86,8 @@ export async function predict(
 export function formatPrediction(p: Required<Omit<Prediction, 'error'>>): string {
   const ranked = Object.entries(p.probabilities).sort((a, b) => b[1] - a[1]);
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-  return `${p.file}: ${p.label} (${pct(ranked[0][1])})  ${ranked.slice(1).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}`;
+  return `${p.file}: ${p.label} (${pct(ranked[0][1])})  ${ranked
+    .slice(1)
+    .map(([k, v]) => `${k} ${pct(v)}`)
+    .join(', ')}`;
 }

@@ -95,7 +95,12 @@ export async function updateQueue<T>(root: string, change: (entries: QueueEntry[
 /** Add one entry per set of overrides; returns them. */
 export function enqueue(root: string, grid: Record<string, unknown>[]): Promise<QueueEntry[]> {
   return updateQueue(root, (entries) => {
-    const added = grid.map((overrides, k): QueueEntry => ({ id: `q${String(entries.length + k + 1).padStart(4, '0')}`, overrides, status: 'queued', queuedAt: new Date().toISOString() }));
+    const added = grid.map((overrides, k): QueueEntry => ({
+      id: `q${String(entries.length + k + 1).padStart(4, '0')}`,
+      overrides,
+      status: 'queued',
+      queuedAt: new Date().toISOString(),
+    }));
     entries.push(...added);
     return added;
   });
@@ -125,7 +130,10 @@ export function finish(root: string, id: string, outcome: { run: string } | { er
   return updateQueue(root, (entries) => {
     const entry = entries.find((e) => e.id === id);
     if (!entry) throw new Error(`queue entry ${id} disappeared from ${queueFile(root)}`);
-    Object.assign(entry, 'run' in outcome ? { status: 'done', run: outcome.run } : { status: 'failed', error: outcome.error }, { finishedAt: new Date().toISOString(), pid: undefined });
+    Object.assign(entry, 'run' in outcome ? { status: 'done', run: outcome.run } : { status: 'failed', error: outcome.error }, {
+      finishedAt: new Date().toISOString(),
+      pid: undefined,
+    });
   });
 }
 
@@ -134,7 +142,10 @@ export function formatQueue(entries: QueueEntry[]): string {
   if (entries.length === 0) return 'the queue is empty (add to it with `ser exp run -S stage.key=a,b --queue`)';
   return entries
     .map((e) => {
-      const what = Object.entries(e.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ') || '(defaults)';
+      const what =
+        Object.entries(e.overrides)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join(' ') || '(defaults)';
       const status = e.status === 'running' && !alive(e.pid) ? 'interrupted' : e.status;
       const detail = e.status === 'done' ? `run ${e.run}` : e.status === 'failed' ? e.error : e.status === 'running' ? `pid ${e.pid} since ${e.startedAt}` : '';
       return `${e.id}  ${status.padEnd(11)}  ${what}${detail ? `  — ${detail}` : ''}`;
@@ -152,7 +163,9 @@ export async function runQueue(root: string, log = (m: string) => console.error(
   const { listRuns } = await import('./runs.ts');
   let failed = 0;
   for (let entry = await claimNext(root); entry; entry = await claimNext(root)) {
-    const what = Object.entries(entry.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+    const what = Object.entries(entry.overrides)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
     log(`queue: ${entry.id} (${what || 'defaults'})`);
     try {
       const { code, tail } = await runPipeline(root, { overrides: entry.overrides, target: 'all', skipCache: false, wait: true });

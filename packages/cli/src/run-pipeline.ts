@@ -16,7 +16,9 @@ export async function runPipeline(
 ): Promise<PipelineOutcome> {
   // Validate here too, so a bad --set is reported before Nx starts.
   await loadPipeline(root, openRegistry(root), overrides);
-  const command = `ser run${Object.entries(overrides).map(([k, v]) => ` --set ${k}=${JSON.stringify(v)}`).join('')}`;
+  const command = `ser run${Object.entries(overrides)
+    .map(([k, v]) => ` --set ${k}=${JSON.stringify(v)}`)
+    .join('')}`;
   return withWorkspaceLock(
     root,
     command,
@@ -37,7 +39,12 @@ export async function runPipeline(
       // Passed through as it comes; the last lines are kept to say why a run failed.
       const tail: string[] = [];
       const keep = (chunk: Buffer) => {
-        tail.push(...chunk.toString().split('\n').filter((l) => l.trim()));
+        tail.push(
+          ...chunk
+            .toString()
+            .split('\n')
+            .filter((l) => l.trim()),
+        );
         tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
       };
       child.stdout!.on('data', (c: Buffer) => (process.stdout.write(c), keep(c)));

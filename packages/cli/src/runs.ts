@@ -53,13 +53,19 @@ export function findRun(root: string, id: string): RunRecord {
   const runs = listRuns(root);
   const matches = runs.filter((r) => r.id === id || r.id.startsWith(id));
   if (matches.length === 1) return matches[0];
-  throw new Error(matches.length ? `run '${id}' is ambiguous: ${matches.map((r) => r.id).join(', ')}` : `no run '${id}' in ${runsDir(root)} (see \`ser exp show\`)`);
+  throw new Error(
+    matches.length ? `run '${id}' is ambiguous: ${matches.map((r) => r.id).join(', ')}` : `no run '${id}' in ${runsDir(root)} (see \`ser exp show\`)`,
+  );
 }
 
 function gitCommit(root: string): string | null {
   try {
-    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     return dirty ? `${head}+dirty` : head;
   } catch {
     return null;
@@ -96,7 +102,10 @@ export async function recordRun(
   const ran = Object.fromEntries(
     stages.map((s) => {
       const exec = executed.filter((e) => e.stage === s && e.outputsHash === manifests[s].outputsHash).at(-1);
-      return [s, { outputsHash: manifests[s].outputsHash, codeHash: manifests[s].codeHash, ran: Boolean(exec), reasons: exec?.reasons ?? [], wallMs: exec?.wallMs ?? 0 }];
+      return [
+        s,
+        { outputsHash: manifests[s].outputsHash, codeHash: manifests[s].codeHash, ran: Boolean(exec), reasons: exec?.reasons ?? [], wallMs: exec?.wallMs ?? 0 },
+      ];
     }),
   );
   // The run's metrics: those of the last task that writes a `metrics` output (eval, or its combination of folds).

@@ -54,7 +54,11 @@ describe('a RAVDESS folder with FLAC, MP3, OGG Vorbis and Opus clips', () => {
     const trim = ws.readJson('data/trim/manifest.json');
     expect(trim.summary).toMatchObject({ clips: 116, failed: 4 });
     const failures = trim.failures as { item: string; reason: string }[];
-    expect(failures.map((f) => f.item).sort()).toEqual(Object.values(truncated).map((p) => p.slice(p.lastIndexOf('/') + 1, p.lastIndexOf('.'))).sort());
+    expect(failures.map((f) => f.item).sort()).toEqual(
+      Object.values(truncated)
+        .map((p) => p.slice(p.lastIndexOf('/') + 1, p.lastIndexOf('.')))
+        .sort(),
+    );
     for (const [ext, path] of Object.entries(truncated)) {
       const reason = failures.find((f) => path.includes(f.item))!.reason;
       expect(reason).toMatch(new RegExp(`^${path}: truncated`));

@@ -67,10 +67,14 @@ describe('ser data ravdess (download)', () => {
   it('downloads through the CLI, prints licence and citation, imports byte-identical files and names the missing actors', async () => {
     const server = await start(zip);
     const { dir, dest, cached } = setup();
-    const cli = spawn(process.execPath, [join(REPO, 'packages/cli/bin/ser.js'), 'data', 'ravdess', '--url', server.url, '--cache-dir', join(dir, 'cache'), '--to', dest], {
-      cwd: REPO,
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
+    const cli = spawn(
+      process.execPath,
+      [join(REPO, 'packages/cli/bin/ser.js'), 'data', 'ravdess', '--url', server.url, '--cache-dir', join(dir, 'cache'), '--to', dest],
+      {
+        cwd: REPO,
+        env: { ...process.env, FORCE_COLOR: '0' },
+      },
+    );
     let output = '';
     cli.stdout.on('data', (d) => (output += d));
     cli.stderr.on('data', (d) => (output += d));
@@ -78,7 +82,9 @@ describe('ser data ravdess (download)', () => {
     expect(output, output).toMatch(/imported 120 of 1,440 RAVDESS speech files into .*; actors 03–24 missing/);
     expect(code).toBe(0);
     expect(output).toContain('CC BY-NC-SA 4.0');
-    expect(output).toContain('Livingstone SR, Russo FA (2018) The Ryerson Audio-Visual Database of Emotional Speech and Song (RAVDESS). PLoS ONE 13(5): e0196391');
+    expect(output).toContain(
+      'Livingstone SR, Russo FA (2018) The Ryerson Audio-Visual Database of Emotional Speech and Song (RAVDESS). PLoS ONE 13(5): e0196391',
+    );
     expect(output).toContain('Zenodo record 1188976');
     expect(output).toMatch(/downloading Audio_Speech_Actors_01-24\.zip: [\d.]+ MB\/[\d.]+ MB \(100%\) [\d.]+ [kMG]?B\/s, elapsed [\d.]+s, ETA /); // bytes, rate, ETA
     expect(server.requests).toHaveLength(1);
@@ -143,7 +149,9 @@ describe('ser data ravdess (download)', () => {
   it('500: retried with backoff, then the error names the status and the URL; nothing written', async () => {
     const server = await start(zip, { status: 500 });
     const { dir, lines, run } = setup();
-    await expect(run(server.url, { retries: 3 })).rejects.toThrow(/HTTP 500 Internal Server Error from http:\/\/127\.0\.0\.1:\d+\/files\/Audio_Speech_Actors_01-24\.zip\?download=1 \(gave up after 4 request/);
+    await expect(run(server.url, { retries: 3 })).rejects.toThrow(
+      /HTTP 500 Internal Server Error from http:\/\/127\.0\.0\.1:\d+\/files\/Audio_Speech_Actors_01-24\.zip\?download=1 \(gave up after 4 request/,
+    );
     expect(server.requests).toHaveLength(4);
     expect(lines.filter((l) => l.includes('retrying in'))).toHaveLength(3);
     expectNothingWritten(dir);

@@ -58,8 +58,17 @@ describe('ser data ravdess --from', () => {
 
   it('a zip missing some actors and some files: imports what it has, and the message names the missing actors and the incomplete one', () => {
     const dir = temp('ser-partial-');
-    const dropped = entries.filter((e) => e.name.startsWith('Actor_02/')).slice(0, 5).map((e) => e.name);
-    writeFileSync(join(dir, 'partial.zip'), writeZip(entries.filter((e) => !dropped.includes(e.name)), { deflate: true }));
+    const dropped = entries
+      .filter((e) => e.name.startsWith('Actor_02/'))
+      .slice(0, 5)
+      .map((e) => e.name);
+    writeFileSync(
+      join(dir, 'partial.zip'),
+      writeZip(
+        entries.filter((e) => !dropped.includes(e.name)),
+        { deflate: true },
+      ),
+    );
     const { lines, log } = logger();
     expect(importRavdess(dir, join(dir, 'partial.zip'), join(dir, 'out'), log, sink)).toBe(115);
     expect(lines[0]).toMatch(/imported 115 of 1,440 .*; actors 03–24 missing; Actor_02 has 55 of 60 files in .*partial\.zip$/);
@@ -75,7 +84,9 @@ describe('ser data ravdess --from', () => {
     writeFileSync(join(dir, 'ok.zip'), writeZip([...entries.slice(0, 60), song, mac]));
     const { lines, log } = logger();
     expect(importRavdess(dir, join(dir, 'ok.zip'), join(dir, 'out'), log, sink)).toBe(60);
-    expect(lines[1]).toBe('warning: skipped 2 file(s) that are not RAVDESS speech WAVs (e.g. Actor_01/03-02-01-01-01-01-01.wav, __MACOSX/Actor_01/._03-01-01-01-01-01-01.wav)');
+    expect(lines[1]).toBe(
+      'warning: skipped 2 file(s) that are not RAVDESS speech WAVs (e.g. Actor_01/03-02-01-01-01-01-01.wav, __MACOSX/Actor_01/._03-01-01-01-01-01-01.wav)',
+    );
     const foreign = { name: 'Actor_25/03-01-01-01-01-01-25.wav', data: wav }; // there is no actor 25
     const moved = { name: 'Actor_02/03-01-01-01-01-01-01.wav', data: wav }; // actor 01's file in actor 02's folder
     writeFileSync(join(dir, 'bad.zip'), writeZip([...entries.slice(0, 60), foreign, moved]));
@@ -95,7 +106,9 @@ describe('ser data ravdess --from', () => {
     expect(readdirSync(dest).sort()).toEqual(['Actor_01', 'Actor_09']);
     const bad = entries.slice(60).map((e, i) => (i === 59 ? { name: e.name, data: e.data.subarray(0, e.data.length - 2) } : e)); // the last one truncated
     writeFileSync(join(dir, 'a2.zip'), writeZip(bad));
-    expect(() => importRavdess(dir, join(dir, 'a2.zip'), dest, () => {}, sink)).toThrow(/Actor_02\/03-01-08-02-02-02-02\.wav: sha256 [0-9a-f]{12}…, expected [0-9a-f]{12}…/);
+    expect(() => importRavdess(dir, join(dir, 'a2.zip'), dest, () => {}, sink)).toThrow(
+      /Actor_02\/03-01-08-02-02-02-02\.wav: sha256 [0-9a-f]{12}…, expected [0-9a-f]{12}…/,
+    );
     expect(readdirSync(dest).sort()).toEqual(['Actor_01', 'Actor_09']);
     expect(readdirSync(dir).sort()).toEqual(['a1.zip', 'a2.zip', 'ravdess']);
     expect(readFileSync(join(dest, 'Actor_09/keep.txt'), 'utf8')).toBe('mine');

@@ -18,7 +18,11 @@ function run(...set: string[]): string[] {
   const before = ws.executions().length;
   const { code, output } = ws.ser(['run', ...set.flatMap((s) => ['--set', s])]);
   if (code !== 0) throw new Error(`ser run ${set.join(' ')} failed (${code}):\n${output.slice(-4000)}`);
-  return ws.executions().slice(before).map((e) => e.stage).sort();
+  return ws
+    .executions()
+    .slice(before)
+    .map((e) => e.stage)
+    .sort();
 }
 
 const runs = () => JSON.parse(ws.ser(['exp', 'show', '--json', '--no-group']).output) as Record<string, unknown>[];
@@ -29,7 +33,10 @@ beforeAll(async () => {
     yaml
       .replace('path: data/raw/ravdess', `path: ${ravdess}`)
       .replace('      epochs: 30', '      epochs: 1\n      useAugmented: false')
-      .replace('      noise: { count: 1, snrDb: [15, 30] }\n      pitchShift: { count: 1, semitones: [-3, 3] }\n      timeStretch: { count: 1, rate: [0.8, 1.25] }', '      noise: { count: 1, snrDb: [15, 30] }\n      pitchShift: { count: 0, semitones: [-3, 3] }\n      timeStretch: { count: 0, rate: [0.8, 1.25] }'),
+      .replace(
+        '      noise: { count: 1, snrDb: [15, 30] }\n      pitchShift: { count: 1, semitones: [-3, 3] }\n      timeStretch: { count: 1, rate: [0.8, 1.25] }',
+        '      noise: { count: 1, snrDb: [15, 30] }\n      pitchShift: { count: 0, semitones: [-3, 3] }\n      timeStretch: { count: 0, rate: [0.8, 1.25] }',
+      ),
   );
   expect(readFileSync(join(ws.root, 'pipeline.yaml'), 'utf8')).toMatch(/pitchShift: \{ count: 0/);
   browser = await launchChromium();
@@ -67,7 +74,12 @@ describe('speaker-independent cross-validation', () => {
     expect(text).toContain('2-fold actor cross-validation');
     expect(text).toMatch(/Per fold/);
     expect(text).toMatch(/test\.macroF1\s+\d\.\d{3}\s+\d\.\d{3}\s+\[-?\d\.\d{3}, \d\.\d{3}\]\s+2/);
-    expect(figures.map((f) => f.alt)).toEqual(['Confusion matrix, test, all folds (counts)', 'Confusion matrix, test, all folds (normalised)', 'Learning curves, fold 1', 'Learning curves, fold 2']);
+    expect(figures.map((f) => f.alt)).toEqual([
+      'Confusion matrix, test, all folds (counts)',
+      'Confusion matrix, test, all folds (normalised)',
+      'Learning curves, fold 1',
+      'Learning curves, fold 2',
+    ]);
     for (const f of figures) expect(f.inked, f.alt).toBeGreaterThan(0.02);
   });
 
@@ -77,7 +89,9 @@ describe('speaker-independent cross-validation', () => {
     const diff = ws.ser(['exp', 'diff', a, b]);
     expect(diff.code, diff.output).toBe(0);
     expect(diff.output).toContain('verdicts: paired over 2 folds (the same test speakers in each): Student-t');
-    expect(diff.output).toMatch(/test\.macroF1\s+\d\.\d{4}\s+\d\.\d{4}\s+[+-]\d\.\d{4}\s+\[[+-]\d\.\d{4}, [+-]\d\.\d{4}\]\s+(B higher by|B lower by|no difference detectable)/);
+    expect(diff.output).toMatch(
+      /test\.macroF1\s+\d\.\d{4}\s+\d\.\d{4}\s+[+-]\d\.\d{4}\s+\[[+-]\d\.\d{4}, [+-]\d\.\d{4}\]\s+(B higher by|B lower by|no difference detectable)/,
+    );
   });
 
   it('ser predict with a cross-validation run averages its fold models', () => {
@@ -112,7 +126,10 @@ describe('a sweep through the queue', () => {
     expect(rerun.code, rerun.output.slice(-3000)).toBe(0);
     expect(rerun.output).not.toContain('queue: q0001');
     expect(rerun.output).toMatch(/warning: took over the workspace lock/);
-    const trained = ws.executions().slice(before).filter((e) => e.stage === 'train');
+    const trained = ws
+      .executions()
+      .slice(before)
+      .filter((e) => e.stage === 'train');
     expect(trained.length).toBeGreaterThan(0);
     expect(ws.readJson('data/train/manifest.json').params.seed).toBe(2);
     expect(ws.ser(['exp', 'queue']).output).toMatch(/q0001\s+done.*\n.*q0002\s+done/s);

@@ -35,7 +35,9 @@ async function allConsistent() {
 
 beforeAll(() => {
   const ravdess = restoreActors(['01']);
-  ws = copyWorkspace((yaml) => yaml.replace('path: data/raw/ravdess', `path: ${ravdess}`).replace('      epochs: 30', '      epochs: 1\n      useAugmented: false'));
+  ws = copyWorkspace((yaml) =>
+    yaml.replace('path: data/raw/ravdess', `path: ${ravdess}`).replace('      epochs: 30', '      epochs: 1\n      useAugmented: false'),
+  );
 }, 300_000);
 
 describe('the workspace lock', () => {
@@ -47,7 +49,9 @@ describe('the workspace lock', () => {
     const [a, b] = await Promise.all([firstDone, finished(second)]);
     expect(a.code, a.output.slice(-3000)).toBe(0);
     expect(b.code, b.output.slice(-3000)).toBe(0);
-    expect(b.output).toMatch(new RegExp(`waiting: the workspace is locked by pid ${first.pid} \\(ser run --set augment\\.seed=1\\) since \\d{4}-\\d\\d-\\d\\dT`));
+    expect(b.output).toMatch(
+      new RegExp(`waiting: the workspace is locked by pid ${first.pid} \\(ser run --set augment\\.seed=1\\) since \\d{4}-\\d\\d-\\d\\dT`),
+    );
     // The second run started after the first had finished: it reran augment and what follows, on complete inputs.
     const executed = ws.executions().map((e) => e.stage);
     expect(executed.slice(0, STAGES.length).sort()).toEqual([...STAGES].sort());

@@ -20,7 +20,10 @@ function run(...set: string[]): { ran: string[]; output: string } {
   const before = ws.executions().length;
   const { code, output } = ws.ser(['run', ...set.flatMap((s) => ['--set', s])]);
   if (code !== 0) throw new Error(`ser run ${set.join(' ')} failed (${code}):\n${output.slice(-4000)}`);
-  const ran = ws.executions().slice(before).map((e) => e.stage);
+  const ran = ws
+    .executions()
+    .slice(before)
+    .map((e) => e.stage);
   expect(new Set(ran).size, `a stage ran twice: ${ran}`).toBe(ran.length);
   return { ran: ALL.filter((s) => ran.includes(s)), output };
 }
@@ -144,14 +147,19 @@ describe('nx run pipeline:all, incrementally', () => {
   }
 
   it('a comment-only edit in a file the train stage imports: nothing reruns', () => {
-    const { ran } = runEdited('packages/model/src/train.ts', (t) =>
-      t.replace('export interface TrainData {', '/** Rows for one training call (an edited comment). */\nexport interface TrainData {') + '\n// trailing note\n',
+    const { ran } = runEdited(
+      'packages/model/src/train.ts',
+      (t) =>
+        t.replace('export interface TrainData {', '/** Rows for one training call (an edited comment). */\nexport interface TrainData {') +
+        '\n// trailing note\n',
     );
     expect(ran).toEqual([]);
   });
 
   it('an edit to code only `ser exp` or `ser bench` uses: nothing reruns', () => {
-    expect(runEdited('packages/eval/src/compare.ts', (t) => t.replace("'test.macroF1', 'test.accuracy'", "'test.macroF1', 'test.weightedF1', 'test.accuracy'")).ran).toEqual([]);
+    expect(
+      runEdited('packages/eval/src/compare.ts', (t) => t.replace("'test.macroF1', 'test.accuracy'", "'test.macroF1', 'test.weightedF1', 'test.accuracy'")).ran,
+    ).toEqual([]);
     expect(
       runEdited('packages/model/src/bench.ts', (t) =>
         t.replace(/(export async function benchTrain\([^)]*\)[^{]*\{\n)/, "$1  console.error('bench: an edited line');\n"),
@@ -160,7 +168,9 @@ describe('nx run pipeline:all, incrementally', () => {
   });
 
   it('a real edit to split code: split and the stages whose inputs changed, not augment', () => {
-    const { ran } = runEdited('packages/split/src/split.ts', (t) => t.replace("rngFor(params.seed, 'split', label)", "rngFor(params.seed + 1, 'split', label)"));
+    const { ran } = runEdited('packages/split/src/split.ts', (t) =>
+      t.replace("rngFor(params.seed, 'split', label)", "rngFor(params.seed + 1, 'split', label)"),
+    );
     expect(ran).toEqual(['split', 'train', 'eval']);
     expect(ws.readJson('data/split/manifest.json').reasons).toEqual(['code changed']);
     expect(ws.readJson('data/train/manifest.json').reasons).toEqual(["upstream 'split' output changed"]);

@@ -109,7 +109,12 @@ export async function serve(body: Buffer, options: ServeOptions = {}): Promise<S
       res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
       return;
     }
-    const headers: Record<string, string | number> = { 'content-type': 'application/zip', 'content-length': body.length - start, etag, 'accept-ranges': 'bytes' };
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/zip',
+      'content-length': body.length - start,
+      etag,
+      'accept-ranges': 'bytes',
+    };
     if (start > 0) headers['content-range'] = `bytes ${start}-${body.length - 1}/${body.length}`;
     res.writeHead(start > 0 ? 206 : 200, headers);
     if (options.cutFirstAt !== undefined && requests.length === 1) {

@@ -24,7 +24,10 @@ let a: Workspace;
 
 /** The server in a process of its own: the test blocks in spawnSync while Nx talks to it. */
 async function startServer(): Promise<void> {
-  server = spawn(process.execPath, [join(REPO, 'tools/nx-cache-server.mjs'), '--dir', store, '--port', '0'], { env: { ...process.env, ...TOKENS }, stdio: ['ignore', 'pipe', 'inherit'] });
+  server = spawn(process.execPath, [join(REPO, 'tools/nx-cache-server.mjs'), '--dir', store, '--port', '0'], {
+    env: { ...process.env, ...TOKENS },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   url = await new Promise<string>((resolve, reject) => {
     server.stdout!.on('data', (chunk: Buffer) => {
       const m = /nx cache server: (http:\S+),/.exec(chunk.toString());
@@ -54,7 +57,12 @@ function nx(ws: Workspace, target: string, env: Record<string, string>): string 
 }
 
 /** Entries on the server: name → sha256. */
-const entries = () => new Map(readdirSync(store).filter((f) => !f.startsWith('.')).map((f) => [f, sha256(readFileSync(join(store, f)))]));
+const entries = () =>
+  new Map(
+    readdirSync(store)
+      .filter((f) => !f.startsWith('.'))
+      .map((f) => [f, sha256(readFileSync(join(store, f)))]),
+  );
 
 /** The name of the entry that holds stage `stage`'s outputs, and its bytes. */
 function entryOf(stage: string): [string, Buffer] {
@@ -123,7 +131,9 @@ describe('a team sharing an Nx remote cache', () => {
 
     const c = clone();
     const output = nx(c, 'all', remote('everyone'));
-    expect(remoteWarnings(output)).toEqual([expect.stringMatching(new RegExp(`remote cache entry ${hash} failed verification \\(data/mel: output 'tensors' .* is corrupt\\)`))]);
+    expect(remoteWarnings(output)).toEqual([
+      expect.stringMatching(new RegExp(`remote cache entry ${hash} failed verification \\(data/mel: output 'tensors' .* is corrupt\\)`)),
+    ]);
     expect(c.executions().map((e) => e.stage)).toEqual(['mel']);
     // mel ran again and wrote the same outputs; its manifest differs only in when and how long.
     for (const stage of ALL.filter((s) => s !== 'mel')) expect(stageFiles(c, stage), stage).toEqual(stageFiles(a, stage));
@@ -152,7 +162,14 @@ describe('a team sharing an Nx remote cache', () => {
     const before = a.executions().length;
     const { code, output } = a.ser(['run', '--set', 'train.learningRate=0.002'], remote('trusted-ci'));
     expect(code, output.slice(-4000)).toBe(0);
-    expect(a.executions().slice(before).map((e) => e.stage)).toEqual(['train', 'eval']);
-    expect(remoteWarnings(output)).toEqual([expect.stringMatching(/^warning: remote cache http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\); this run goes on with the local cache only$/)]);
+    expect(
+      a
+        .executions()
+        .slice(before)
+        .map((e) => e.stage),
+    ).toEqual(['train', 'eval']);
+    expect(remoteWarnings(output)).toEqual([
+      expect.stringMatching(/^warning: remote cache http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED\); this run goes on with the local cache only$/),
+    ]);
   });
 });

@@ -63,7 +63,13 @@ export function copyWorkspace(pipelineYaml: (original: string) => string): Works
       return { code: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
     },
     serAsync: (args) => spawn(process.execPath, [cli, ...args], { cwd: root, env: env(), stdio: ['ignore', 'pipe', 'pipe'] }),
-    executions: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []),
+    executions: () =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [],
     readJson: (path) => JSON.parse(readFileSync(join(root, path), 'utf8')),
   };
 }

@@ -55,8 +55,7 @@ const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 function columnData(name: string, values: ColumnValues, rows: number): { field: Field; data: Data } {
   if (isTensor(values)) {
     const size = product(values.shape);
-    if (values.data.length !== rows * size)
-      throw new Error(`column '${name}': ${values.data.length} floats is not ${rows} rows of shape [${values.shape}]`);
+    if (values.data.length !== rows * size) throw new Error(`column '${name}': ${values.data.length} floats is not ${rows} rows of shape [${values.shape}]`);
     const type = new FixedSizeList(size, new Field('item', new Float32(), false));
     const child = makeData({ type: new Float32(), length: rows * size, nullCount: 0, data: values.data });
     const meta = new Map([
@@ -129,8 +128,7 @@ function childFloats(chunks: readonly Data[], total: number): Float32Array {
 /** A tensor column as one row-major Float32Array (zero-copy for single-batch tables). */
 export function readTensor(table: Table, name: string): TensorBatch {
   const { field, vector } = requireColumn(table, name);
-  if (field.metadata.get('ARROW:extension:name') !== TENSOR_EXTENSION)
-    throw new Error(`column '${name}' is not a tensor column (${TENSOR_EXTENSION})`);
+  if (field.metadata.get('ARROW:extension:name') !== TENSOR_EXTENSION) throw new Error(`column '${name}' is not a tensor column (${TENSOR_EXTENSION})`);
   const { shape } = JSON.parse(field.metadata.get('ARROW:extension:metadata')!) as { shape: number[] };
   return { data: childFloats(vector.data, table.numRows * product(shape)), shape };
 }

@@ -23,4 +23,5 @@ export const datasetPath = (dataset: DatasetParams, root: string) => (isAbsolute
  * manifest's folder. Relative paths keep ingest's output, and so every downstream cache key, the
  * same in every clone on every machine, which is what lets a team share a remote cache.
  */
-export const recordingsDir = (dataset: DatasetParams, root: string) => (dataset.format === 'csv' ? dirname(datasetPath(dataset, root)) : datasetPath(dataset, root));
+export const recordingsDir = (dataset: DatasetParams, root: string) =>
+  dataset.format === 'csv' ? dirname(datasetPath(dataset, root)) : datasetPath(dataset, root);

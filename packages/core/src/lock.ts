@@ -80,7 +80,7 @@ export function runOwner(env = process.env): { pid: number; started: string; com
     return { pid: Number(pid), started, command: 'ser run' };
   }
   let owner = own(process.pid, process.argv);
-  for (let pid = process.ppid; pid > 1; ) {
+  for (let pid = process.ppid; pid > 1;) {
     const info = processInfo(pid);
     if (!info) break;
     if (isNx(info.argv)) owner = own(pid, info.argv);
@@ -164,7 +164,13 @@ export async function acquireWorkspaceLock(
   const file = lockPath(root);
   mkdirSync(dataDir(root), { recursive: true });
   const owner = runOwner();
-  const mine: LockHolder = { pid: owner.pid, started: owner.started, command: owner.pid === process.pid ? command : owner.command, since: new Date().toISOString(), state: 'idle' };
+  const mine: LockHolder = {
+    pid: owner.pid,
+    started: owner.started,
+    command: owner.pid === process.pid ? command : owner.command,
+    since: new Date().toISOString(),
+    state: 'idle',
+  };
   let told = false;
   for (;;) {
     if (createExclusive(file, mine)) break;

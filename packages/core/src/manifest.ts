@@ -19,7 +19,8 @@ export function readManifest(root: string, stage: string): StageManifest | null 
 /** The manifest of an upstream stage, which must have completed. */
 export function requireManifest(root: string, stage: string, wantedBy: string): StageManifest {
   const m = readManifest(root, stage);
-  if (!m) throw new Error(`'${wantedBy}' needs the outputs of '${stage}', which has not run (no ${manifestPath(root, stage)}); run \`npx nx run pipeline:${stage}\``);
+  if (!m)
+    throw new Error(`'${wantedBy}' needs the outputs of '${stage}', which has not run (no ${manifestPath(root, stage)}); run \`npx nx run pipeline:${stage}\``);
   return m;
 }
 
@@ -32,8 +33,7 @@ export async function readStageOutput(root: string, stage: string, output: strin
   return { path, bytes: await readVerified(path, out.sha256) };
 }
 
-export const outputsHashOf = (outputs: Record<string, OutputRecord>) =>
-  hashJson(Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.sha256])));
+export const outputsHashOf = (outputs: Record<string, OutputRecord>) => hashJson(Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, o.sha256])));
 
 /**
  * What is wrong with a stage's files, null when all match `m`: every output it lists, and

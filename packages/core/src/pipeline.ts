@@ -36,9 +36,7 @@ export class PipelineError extends Error {
   }
 }
 
-const stageDeclarationSchema = z
-  .object({ deps: z.array(z.string()).default([]), params: z.record(z.string(), z.unknown()).default({}) })
-  .strict();
+const stageDeclarationSchema = z.object({ deps: z.array(z.string()).default([]), params: z.record(z.string(), z.unknown()).default({}) }).strict();
 
 const fileSchema = z
   .object({
@@ -83,7 +81,10 @@ function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, pat
 function describe(issue: z.core.$ZodIssue, prefix: (string | number)[]): { path: (string | number)[]; text: string } {
   const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
   if (issue.code === 'unrecognized_keys') {
-    return { path: [...path, issue.keys[0]], text: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${[...path, k].join('.')}'`).join(', ')}` };
+    return {
+      path: [...path, issue.keys[0]],
+      text: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${[...path, k].join('.')}'`).join(', ')}`,
+    };
   }
   return { path, text: `'${path.join('.')}': ${issue.message}` };
 }
@@ -147,7 +148,9 @@ export function validatePipeline(
   for (const [name, declRaw] of Object.entries(data.stages)) {
     const schema = schemas[name];
     if (!schema) {
-      problems.push(`unknown stage 'stages.${name}'${at(['stages', name])}: no workspace package provides it (registered stages: ${Object.keys(schemas).join(', ')})`);
+      problems.push(
+        `unknown stage 'stages.${name}'${at(['stages', name])}: no workspace package provides it (registered stages: ${Object.keys(schemas).join(', ')})`,
+      );
       continue;
     }
     const decl = stageDeclarationSchema.safeParse(declRaw ?? {});
@@ -179,7 +182,11 @@ function parsePipelineFile(file: string): { doc: ReturnType<typeof parseDocument
   }
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
-  if (doc.errors.length) throw new PipelineError(file, doc.errors.map((e) => e.message.split('\n')[0]));
+  if (doc.errors.length)
+    throw new PipelineError(
+      file,
+      doc.errors.map((e) => e.message.split('\n')[0]),
+    );
   return { doc, counter, raw: doc.toJS() };
 }
 
@@ -195,7 +202,11 @@ export async function loadPipeline(root: string, registry: StageRegistry, overri
 export function loadDataset(root: string): DatasetParams {
   const file = join(root, PIPELINE_FILE);
   const dataset = datasetSchema.safeParse((parsePipelineFile(file).raw as { dataset?: unknown } | null)?.dataset ?? {});
-  if (!dataset.success) throw new PipelineError(file, dataset.error.issues.map((i) => describe(i, ['dataset']).text));
+  if (!dataset.success)
+    throw new PipelineError(
+      file,
+      dataset.error.issues.map((i) => describe(i, ['dataset']).text),
+    );
   return dataset.data;
 }
 

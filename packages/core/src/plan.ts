@@ -49,7 +49,13 @@ export async function planPipeline(root: string, pipeline: Pipeline, registry: S
       throw new Error(`stage '${stage}' reads '${dep}', which runs per fold (${folds} folds) without combining them; make '${stage}' run per fold too`);
     };
     if (!perFold(stage) || folds === 1) {
-      tasks.push({ id: stage, stage, deps: declared.map((d) => depTask(d, perFold(stage) ? 1 : null)), fold: perFold(stage) ? { index: 1, count: 1 } : null, folds: [] });
+      tasks.push({
+        id: stage,
+        stage,
+        deps: declared.map((d) => depTask(d, perFold(stage) ? 1 : null)),
+        fold: perFold(stage) ? { index: 1, count: 1 } : null,
+        folds: [],
+      });
       continue;
     }
     const foldTasks = Array.from({ length: folds }, (_, k) => foldTaskId(stage, k + 1));

@@ -65,7 +65,8 @@ export function openRegistry(root: string, importer: StageImporter = importBundl
         loaded.set(
           name,
           importer(entry).then(({ stage }) => {
-            if (!stage || stage.name !== name) throw new Error(`${entry.module} must export \`stage\` named '${name}' (found ${stage ? `'${stage.name}'` : 'none'})`);
+            if (!stage || stage.name !== name)
+              throw new Error(`${entry.module} must export \`stage\` named '${name}' (found ${stage ? `'${stage.name}'` : 'none'})`);
             return stage;
           }),
         );

@@ -67,7 +67,9 @@ export async function startVerifyingProxy(upstream: string, { timeoutMs = 5000, 
       if (e instanceof Unavailable) throw e;
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       throw new Unavailable(
-        abort.signal.aborted ? `did not answer within its deadline (${timeoutMs} ms, +1 s per MB)` : `is unreachable (${cause?.code ?? cause?.message ?? (e as Error).message})`,
+        abort.signal.aborted
+          ? `did not answer within its deadline (${timeoutMs} ms, +1 s per MB)`
+          : `is unreachable (${cause?.code ?? cause?.message ?? (e as Error).message})`,
       );
     } finally {
       clearTimeout(timer);

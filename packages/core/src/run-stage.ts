@@ -69,10 +69,20 @@ export async function runStage(
   /** The declaration of an output: by its name, or by a name with a `*` standing for any text (one output per fold, say). */
   const declaration = (output: string) =>
     def.outputs[output] ??
-    Object.entries(def.outputs).find(([name]) => name.includes('*') && new RegExp(`^${name.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(output))?.[1];
+    Object.entries(def.outputs).find(
+      ([name]) =>
+        name.includes('*') &&
+        new RegExp(
+          `^${name
+            .split('*')
+            .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*')}$`,
+        ).test(output),
+    )?.[1];
   /** `fileName` gets the content hash, which names unnamed outputs. */
   const record = (output: string, fileName: (hash: string) => string, bytes: Uint8Array, rows?: number): OutputRecord => {
-    if (!declaration(output)) throw new Error(`stage '${stage}' wrote output '${output}', which it does not declare (it declares: ${Object.keys(def.outputs).join(', ')})`);
+    if (!declaration(output))
+      throw new Error(`stage '${stage}' wrote output '${output}', which it does not declare (it declares: ${Object.keys(def.outputs).join(', ')})`);
     if (outputs[output]) throw new Error(`stage '${stage}' wrote output '${output}' twice`);
     const hash = sha256(bytes);
     const file = fileName(hash);
@@ -91,7 +101,11 @@ export async function runStage(
     upstream: (name) => requireManifest(root, requireDep(name), `stage '${stage}'`),
     readTable(name, output) {
       const key = `${requireDep(name)}/${output}`;
-      if (!upstreamTables.has(key)) upstreamTables.set(key, upstreamPath(name, output).then(({ bytes }) => tableFromBytes(bytes)));
+      if (!upstreamTables.has(key))
+        upstreamTables.set(
+          key,
+          upstreamPath(name, output).then(({ bytes }) => tableFromBytes(bytes)),
+        );
       return upstreamTables.get(key)!;
     },
     inputPath: async (dep, output) => (await upstreamPath(dep, output)).path,
@@ -122,7 +136,10 @@ export async function runStage(
   }
 
   if (failures.length) {
-    const shown = failures.slice(0, FAILURES_SHOWN).map((f) => `${f.item}: ${f.reason}`).join('; ');
+    const shown = failures
+      .slice(0, FAILURES_SHOWN)
+      .map((f) => `${f.item}: ${f.reason}`)
+      .join('; ');
     say(`${stage}: warning: excluded ${failures.length} item(s): ${shown}${failures.length > FAILURES_SHOWN ? '; … (all listed in the manifest)' : ''}`);
   }
   const manifest: StageManifest = {

@@ -4,6 +4,4 @@ import { z } from 'zod';
 export const positiveInt = z.number().int().positive();
 
 /** A closed interval [low, high]. */
-export const range = z
-  .tuple([z.number(), z.number()])
-  .refine(([lo, hi]) => lo <= hi, { message: 'range must be [low, high] with low <= high' });
+export const range = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo <= hi, { message: 'range must be [low, high] with low <= high' });

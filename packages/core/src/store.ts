@@ -46,6 +46,9 @@ export async function readVerified(path: string, expected: string): Promise<Uint
   }
   const actual = sha256(bytes);
   if (actual !== expected)
-    throw new CorruptArtifactError(path, `content hash ${actual.slice(0, 12)}… does not match the manifest's ${expected.slice(0, 12)}…; the file is corrupt, rerun the stage that writes it`);
+    throw new CorruptArtifactError(
+      path,
+      `content hash ${actual.slice(0, 12)}… does not match the manifest's ${expected.slice(0, 12)}…; the file is corrupt, rerun the stage that writes it`,
+    );
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -22,7 +22,7 @@ function octal(field: Uint8Array, where: string): number {
 export function readTar(archive: Uint8Array): Map<string, Uint8Array> {
   const files = new Map<string, Uint8Array>();
   let longName: string | null = null;
-  for (let at = 0; at + BLOCK <= archive.length; ) {
+  for (let at = 0; at + BLOCK <= archive.length;) {
     const header = archive.subarray(at, at + BLOCK);
     if (header.every((b) => b === 0)) return files; // end-of-archive marker
     // POSIX ustar ("ustar\0") keeps a path prefix at 345; GNU tar ("ustar  ") keeps times there.
@@ -35,7 +35,8 @@ export function readTar(archive: Uint8Array): Map<string, Uint8Array> {
     if (body.length < size) throw new Error(`tar: ${name}: truncated (${body.length} of ${size} bytes)`);
     at += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
     longName = null;
-    if (type === 'L') longName = text(body); // GNU long name: it names the next entry
+    if (type === 'L')
+      longName = text(body); // GNU long name: it names the next entry
     else if (type === '0' || type === '7') {
       if (name.startsWith('/') || name.split('/').includes('..')) throw new Error(`tar: refusing the path '${name}'`);
       files.set(name.replace(/^\.\//, ''), body);

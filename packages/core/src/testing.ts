@@ -47,7 +47,8 @@ export function memoryStageContext<P>({
     dataset,
     root,
     deps: Object.keys(upstream),
-    upstream: (dep) => ({ stage: dep, params: from(dep).params ?? {}, codeHash: '', packages: {}, inputs: {}, outputs: {}, outputsHash: dep }) as unknown as StageManifest,
+    upstream: (dep) =>
+      ({ stage: dep, params: from(dep).params ?? {}, codeHash: '', packages: {}, inputs: {}, outputs: {}, outputsHash: dep }) as unknown as StageManifest,
     readTable: async (dep, output) => from(dep).tables?.[output] ?? Promise.reject(new Error(`test context: no table ${dep}/${output}`)),
     inputPath: async (dep, output) => from(dep).paths?.[output] ?? Promise.reject(new Error(`test context: no path ${dep}/${output}`)),
     async writeTable(output, table) {

@@ -6,7 +6,13 @@ const tensors = { data: Float32Array.from({ length: 2 * 2 * 3 }, (_, i) => i / 7
 const table = () =>
   buildTable(
     2,
-    { id: ['a', 'b'], n: new Int32Array([3, -1]), x: new Float64Array([0.5, 2]), t: tensors, audio: { data: new Float32Array([1, 2, 3]), offsets: new Int32Array([0, 2, 3]) } },
+    {
+      id: ['a', 'b'],
+      n: new Int32Array([3, -1]),
+      x: new Float64Array([0.5, 2]),
+      t: tensors,
+      audio: { data: new Float32Array([1, 2, 3]), offsets: new Int32Array([0, 2, 3]) },
+    },
     { note: 'hi' },
   );
 

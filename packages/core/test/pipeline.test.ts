@@ -32,7 +32,10 @@ stages:
 function workspace(yaml = YAML): { root: string; registry: StageRegistry } {
   const root = mkdtempSync(join(tmpdir(), 'ser-pipeline-'));
   writeFileSync(join(root, 'pipeline.yaml'), yaml);
-  for (const [pkg, stages] of [['first', ['load', 'clean']], ['second', ['fit']]] as const) {
+  for (const [pkg, stages] of [
+    ['first', ['load', 'clean']],
+    ['second', ['fit']],
+  ] as const) {
     mkdirSync(join(root, 'packages', pkg, 'src'), { recursive: true });
     writeFileSync(
       join(root, 'packages', pkg, 'package.json'),
@@ -73,15 +76,21 @@ describe('pipeline.yaml validation', () => {
     const problems = await problemsOf(text);
     expect(problems).toHaveLength(3);
     expect(problems).toContain(`unknown key 'stages.clean.params.treshold' (line ${lineOf(text, 'treshold')})`);
-    expect(problems.find((p) => p.includes('threshold'))).toMatch(new RegExp(`^'stages.clean.params.threshold': .*\\(line ${lineOf(text, 'threshold: -3')}\\)$`));
-    expect(problems.find((p) => p.includes('rate'))).toMatch(new RegExp(`^'stages.fit.params.rate': .*expected number.*\\(line ${lineOf(text, 'rate: fast')}\\)$`));
+    expect(problems.find((p) => p.includes('threshold'))).toMatch(
+      new RegExp(`^'stages.clean.params.threshold': .*\\(line ${lineOf(text, 'threshold: -3')}\\)$`),
+    );
+    expect(problems.find((p) => p.includes('rate'))).toMatch(
+      new RegExp(`^'stages.fit.params.rate': .*expected number.*\\(line ${lineOf(text, 'rate: fast')}\\)$`),
+    );
   });
 
   it('rejects an unknown upstream stage and a cycle', async () => {
     const text = YAML.replace('deps: [clean]', 'deps: [claen]');
     expect(await problemsOf(text)).toEqual([`'stages.fit.deps': unknown upstream stage 'claen' (line ${lineOf(text, 'claen')})`]);
     const cyclic = YAML.replace('deps: []', 'deps: [fit]');
-    expect(await problemsOf(cyclic)).toEqual([`'stages': the deps of 'fit', 'load', 'clean' never let them run (a cycle) (line ${lineOf(cyclic, 'deps: [clean]')})`]);
+    expect(await problemsOf(cyclic)).toEqual([
+      `'stages': the deps of 'fit', 'load', 'clean' never let them run (a cycle) (line ${lineOf(cyclic, 'deps: [clean]')})`,
+    ]);
   });
 
   it('rejects a stage no package provides, naming the registered ones, and YAML syntax errors', async () => {
@@ -120,7 +129,9 @@ describe('stage registry', () => {
     const { root } = workspace();
     writeFileSync(join(root, 'packages/second/package.json'), JSON.stringify({ name: '@x/second', ser: { stages: { fit: './a.ts', clean: './b.ts' } } }));
     expect(() => discoverStages(root)).toThrow("stage 'clean' is provided by both @x/first and @x/second");
-    const wrong = openRegistry(workspace().root, async () => ({ stage: defineStage({ name: 'other', params: z.object({}), outputs: {}, run: async () => {} }) }));
+    const wrong = openRegistry(workspace().root, async () => ({
+      stage: defineStage({ name: 'other', params: z.object({}), outputs: {}, run: async () => {} }),
+    }));
     await expect(wrong.load('fit')).rejects.toThrow(/must export `stage` named 'fit' \(found 'other'\)/);
     await expect(wrong.load('nope')).rejects.toThrow("no package provides stage 'nope' (registered: load, clean, fit)");
   });

@@ -27,7 +27,10 @@ function plan(yaml: string, overrides: Record<string, unknown> = {}, extra: Part
   writeFileSync(join(root, 'pipeline.yaml'), yaml);
   const names = ['load', 'folds', 'fit', 'score', 'report'];
   mkdirSync(join(root, 'packages/p'), { recursive: true });
-  writeFileSync(join(root, 'packages/p/package.json'), JSON.stringify({ name: '@x/p', ser: { stages: Object.fromEntries(names.map((n) => [n, `./${n}.ts`])) } }));
+  writeFileSync(
+    join(root, 'packages/p/package.json'),
+    JSON.stringify({ name: '@x/p', ser: { stages: Object.fromEntries(names.map((n) => [n, `./${n}.ts`])) } }),
+  );
   const base: Record<string, Partial<StageDefinition<any>>> = {
     folds: { params: z.object({ k: z.number().int() }).strict(), folds: async (p: { k: number }) => p.k },
     fit: { perFold: true },
@@ -44,8 +47,25 @@ describe('planPipeline', () => {
   it('runs a per-fold stage once per fold against the same fold of its per-fold deps, then combines', async () => {
     const { folds, tasks } = await plan(YAML);
     expect(folds).toBe(3);
-    expect(tasks.map((t) => t.id)).toEqual(['load', 'folds', 'fit.fold1', 'fit.fold2', 'fit.fold3', 'score.fold1', 'score.fold2', 'score.fold3', 'score', 'report']);
-    expect(findTask({ folds, tasks }, 'score.fold2')).toEqual({ id: 'score.fold2', stage: 'score', deps: ['fit.fold2', 'folds'], fold: { index: 2, count: 3 }, folds: [] });
+    expect(tasks.map((t) => t.id)).toEqual([
+      'load',
+      'folds',
+      'fit.fold1',
+      'fit.fold2',
+      'fit.fold3',
+      'score.fold1',
+      'score.fold2',
+      'score.fold3',
+      'score',
+      'report',
+    ]);
+    expect(findTask({ folds, tasks }, 'score.fold2')).toEqual({
+      id: 'score.fold2',
+      stage: 'score',
+      deps: ['fit.fold2', 'folds'],
+      fold: { index: 2, count: 3 },
+      folds: [],
+    });
     const combine = findTask({ folds, tasks }, 'score');
     expect(combine.folds).toEqual(['score.fold1', 'score.fold2', 'score.fold3']);
     expect(combine.deps).toEqual(['fit.fold1', 'fit.fold2', 'fit.fold3', 'folds', 'score.fold1', 'score.fold2', 'score.fold3']);
@@ -67,7 +87,9 @@ describe('planPipeline', () => {
   });
 
   it('refuses a non-per-fold reader of folds nobody combines, and names the tasks of a per-fold stage', async () => {
-    await expect(plan(YAML, {}, { score: { combine: undefined } })).rejects.toThrow(/stage 'report' reads 'score', which runs per fold \(3 folds\) without combining them/);
+    await expect(plan(YAML, {}, { score: { combine: undefined } })).rejects.toThrow(
+      /stage 'report' reads 'score', which runs per fold \(3 folds\) without combining them/,
+    );
     const p = await plan(YAML);
     expect(() => findTask(p, 'fit')).toThrow("stage 'fit' runs as fit.fold1, fit.fold2, fit.fold3");
     expect(() => findTask(p, 'nope')).toThrow(/'nope' is not a task of pipeline.yaml \(tasks: load, folds, fit.fold1/);

@@ -82,7 +82,8 @@ describe('the verifying proxy', () => {
     upstream.close();
   });
 
-  const put = (hash: string, body: Buffer, token = 'rw') => fetch(`${proxy.url}/v1/cache/${hash}`, { method: 'PUT', body: new Uint8Array(body), headers: { authorization: `Bearer ${token}` } });
+  const put = (hash: string, body: Buffer, token = 'rw') =>
+    fetch(`${proxy.url}/v1/cache/${hash}`, { method: 'PUT', body: new Uint8Array(body), headers: { authorization: `Bearer ${token}` } });
   const get = (hash: string) => fetch(`${proxy.url}/v1/cache/${hash}`, { headers: { authorization: 'Bearer ro' } });
 
   it('passes an intact entry through, byte for byte, and the server answers of a PUT (200, 409, 403)', async () => {
@@ -100,7 +101,9 @@ describe('the verifying proxy', () => {
   it('answers a corrupt entry as a miss, with a warning naming it', async () => {
     writeFileSync(join(store, '103'), flipTensorByte(melEntry()));
     expect((await get('103')).status).toBe(404);
-    expect(warnings).toEqual([expect.stringMatching(/^warning: remote cache entry 103 failed verification \(data\/mel: output 'tensors' .* is corrupt\); treated as a miss/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^warning: remote cache entry 103 failed verification \(data\/mel: output 'tensors' .* is corrupt\); treated as a miss/),
+    ]);
   });
 });
 
@@ -136,6 +139,8 @@ describe('the verifying proxy, server down or hanging', () => {
     hanging.close();
     expect(first).toBeGreaterThanOrEqual(290);
     expect(both).toBeLessThan(1500);
-    expect(warnings).toEqual([`warning: remote cache ${url} did not answer within its deadline (300 ms, +1 s per MB); this run goes on with the local cache only`]);
+    expect(warnings).toEqual([
+      `warning: remote cache ${url} did not answer within its deadline (300 ms, +1 s per MB); this run goes on with the local cache only`,
+    ]);
   });
 });

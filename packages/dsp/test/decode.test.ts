@@ -34,7 +34,10 @@ const stem = (file: string) => file.replace(/\.\w+$/, '');
 
 /** The error decodeAudio throws for `bytes` (fails the test if it decodes). */
 async function decodeError(bytes: Uint8Array, name: string): Promise<AudioDecodeError> {
-  const err = await decodeAudio(bytes, name).then(() => null, (e: unknown) => e);
+  const err = await decodeAudio(bytes, name).then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err, `${name} should not decode`).toBeInstanceOf(AudioDecodeError);
   return err as AudioDecodeError;
 }
@@ -145,7 +148,7 @@ describe('format by content, not by name; unsupported formats named', () => {
     expect((await decodeError(Buffer.alloc(0), 'empty.flac')).message).toBe('empty.flac: empty file');
   });
 
-  it('a WAV still gets decodeWav\'s own reasons', async () => {
+  it("a WAV still gets decodeWav's own reasons", async () => {
     expect((await decodeError(Buffer.from('RIFF\0\0\0\0WAVE'), 'short.wav')).message).toBe('short.wav: no fmt chunk');
   });
 

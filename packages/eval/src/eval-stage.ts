@@ -133,7 +133,9 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
   const rows = rowsByRole(roles, melIds);
   for (const split of EVALUATED)
     if (rows.withoutTensor[split].length)
-      ctx.log(`eval: ${rows.withoutTensor[split].length} ${split} recording(s) have no mel tensor (excluded upstream, see the trim manifest) and are not scored, e.g. ${rows.withoutTensor[split][0]}`);
+      ctx.log(
+        `eval: ${rows.withoutTensor[split].length} ${split} recording(s) have no mel tensor (excluded upstream, see the trim manifest) and are not scored, e.g. ${rows.withoutTensor[split][0]}`,
+      );
 
   const modelDir = dirname(await ctx.inputPath('train', 'model'));
   // The model reads these from the same folder; asking for them hash-verifies them first.
@@ -146,7 +148,14 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
   // Evaluate original recordings only: augmented variants of val/test clips would count a clip several times.
   const results: Record<EvaluatedSplit, SplitMetrics | null> = { val: null, test: null };
   const scored: Partial<Record<EvaluatedSplit, ScoredSplit>> = {};
-  const predictions = { id: [] as string[], split: [] as string[], gender: [] as string[], label: [] as number[], predicted: [] as number[], probabilities: [] as Float32Array[] };
+  const predictions = {
+    id: [] as string[],
+    split: [] as string[],
+    gender: [] as string[],
+    label: [] as number[],
+    predicted: [] as number[],
+    probabilities: [] as Float32Array[],
+  };
   for (const split of EVALUATED) {
     const melRows = rows.mel[split];
     if (melRows.length === 0) {
@@ -157,7 +166,13 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
     const predicted = argmaxRows(probabilities, classes.length);
     const recs = melRows.map((r) => recordingOf(melIds[r]));
     const truth = Int32Array.from(recs, (r) => labels[r]);
-    results[split] = splitMetrics(truth, predicted, classes, recs.map((r) => genders[r]), recs.map((r) => speakers[r]));
+    results[split] = splitMetrics(
+      truth,
+      predicted,
+      classes,
+      recs.map((r) => genders[r]),
+      recs.map((r) => speakers[r]),
+    );
     scored[split] = { labels: truth, predicted, genders: recs.map((r) => genders[r]) };
     recs.forEach((r, i) => {
       predictions.id.push(recordingIds[r]);
@@ -181,7 +196,9 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
   );
 
   const speakersIn = (split: 'train' | 'val' | 'test') => rows.mel[split].map((r) => speakers[recordingOf(melIds[r])]);
-  const protocol = describeProtocol(splitParams.parse(ctx.upstream('split').params), [{ train: speakersIn('train'), val: speakersIn('val'), test: speakersIn('test') }]);
+  const protocol = describeProtocol(splitParams.parse(ctx.upstream('split').params), [
+    { train: speakersIn('train'), val: speakersIn('val'), test: speakersIn('test') },
+  ]);
   const metrics: EvalMetrics = { classes, backend: model.backend, protocol, ...results, summary: bootstrapFigures(scored, classes) };
   await ctx.writeFile('metrics', json(metrics), 'metrics.json');
   for (const split of EVALUATED) {
@@ -236,18 +253,38 @@ export async function combineEval(ctx: StageContext<EvalParams>): Promise<void> 
     });
   }
   const pooled = pooledRows.ids.length
-    ? splitMetrics(pooledRows.labels, pooledRows.predicted, classes, pooledRows.ids.map((id) => genderOf.get(id) ?? ''), pooledRows.ids.map((id) => speakerOf.get(id) ?? ''))
+    ? splitMetrics(
+        pooledRows.labels,
+        pooledRows.predicted,
+        classes,
+        pooledRows.ids.map((id) => genderOf.get(id) ?? ''),
+        pooledRows.ids.map((id) => speakerOf.get(id) ?? ''),
+      )
     : null;
-  const protocol = describeProtocol(splitParams.parse(ctx.upstream('split').params), folds.map((f) => f.actors));
+  const protocol = describeProtocol(
+    splitParams.parse(ctx.upstream('split').params),
+    folds.map((f) => f.actors),
+  );
   const metrics: EvalMetrics = { classes, backend: perFold[0]?.backend ?? '', protocol, val: null, test: pooled, folds, summary: foldFigures(folds) };
   await ctx.writeFile('metrics', json(metrics), 'metrics.json');
 
   const trainTasks = ctx.deps.filter((d) => /^train\.fold\d+$/.test(d));
   const figures = [
     ...(pooled ? confusionFigures('test', pooled, classes, 'test, all folds') : []),
-    ...(await Promise.all(trainTasks.map(async (t, k) => ({ name: `learning-curves-fold${k + 1}`, title: `Learning curves, fold ${k + 1}`, spec: learningCurvesSpec(await readHistory(ctx, t), `Learning curves, fold ${k + 1}`) })))),
+    ...(await Promise.all(
+      trainTasks.map(async (t, k) => ({
+        name: `learning-curves-fold${k + 1}`,
+        title: `Learning curves, fold ${k + 1}`,
+        spec: learningCurvesSpec(await readHistory(ctx, t), `Learning curves, fold ${k + 1}`),
+      })),
+    )),
   ];
-  const html = renderReport({ title: `Speech emotion recognition: ${protocol.folds}-fold cross-validation`, metrics, figures: await writeFigures(ctx, figures), ...provenance(ctx) });
+  const html = renderReport({
+    title: `Speech emotion recognition: ${protocol.folds}-fold cross-validation`,
+    metrics,
+    figures: await writeFigures(ctx, figures),
+    ...provenance(ctx),
+  });
   await ctx.writeFile('report', new TextEncoder().encode(html), 'report.html');
   ctx.summary.protocol = protocol.description;
   ctx.summary.test = metrics.summary['test.macroF1'] ?? null;

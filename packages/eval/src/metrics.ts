@@ -39,10 +39,12 @@ export interface ClassificationReport {
 
 function checkLabels(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses: number): void {
   if (yTrue.length !== yPred.length) throw new Error(`y_true has ${yTrue.length} labels but y_pred has ${yPred.length}`);
-  for (const [name, y] of [['y_true', yTrue], ['y_pred', yPred]] as const)
+  for (const [name, y] of [
+    ['y_true', yTrue],
+    ['y_pred', yPred],
+  ] as const)
     for (let i = 0; i < y.length; i++)
-      if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= numClasses)
-        throw new Error(`${name}[${i}] = ${y[i]} is not a class index in [0, ${numClasses})`);
+      if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= numClasses) throw new Error(`${name}[${i}] = ${y[i]} is not a class index in [0, ${numClasses})`);
 }
 
 export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, numClasses: number): ConfusionMatrix {
@@ -54,7 +56,11 @@ export function confusionMatrix(yTrue: ArrayLike<number>, yPred: ArrayLike<numbe
 
 /** a / b, or 0 when b is 0 (sklearn zero_division=0). */
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
-const mean = (xs: number[]) => ratio(xs.reduce((s, x) => s + x, 0), xs.length);
+const mean = (xs: number[]) =>
+  ratio(
+    xs.reduce((s, x) => s + x, 0),
+    xs.length,
+  );
 
 /** Per-class precision/recall/F1/support from a confusion matrix (sklearn precision_recall_fscore_support). */
 export function classScores(cm: ConfusionMatrix): ClassScores[] {
@@ -91,11 +97,7 @@ export function classificationReport(cm: ConfusionMatrix, classes: readonly stri
 }
 
 /** The report of the samples whose label and prediction are given. */
-export function evaluate(
-  yTrue: ArrayLike<number>,
-  yPred: ArrayLike<number>,
-  classes: readonly string[],
-): ClassificationReport {
+export function evaluate(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, classes: readonly string[]): ClassificationReport {
   return classificationReport(confusionMatrix(yTrue, yPred, classes.length), classes);
 }
 
@@ -137,8 +139,7 @@ export function groupScores(
 
 /** Index of the largest value in each row of a row-major [count, numClasses] matrix. */
 export function argmaxRows(probabilities: Float32Array, numClasses: number): Int32Array {
-  if (probabilities.length % numClasses !== 0)
-    throw new Error(`${probabilities.length} probabilities is not a whole number of rows of ${numClasses} classes`);
+  if (probabilities.length % numClasses !== 0) throw new Error(`${probabilities.length} probabilities is not a whole number of rows of ${numClasses} classes`);
   const out = new Int32Array(probabilities.length / numClasses);
   for (let r = 0; r < out.length; r++) {
     let best = 0;

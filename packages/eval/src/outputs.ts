@@ -27,5 +27,7 @@ export const EVAL_OUTPUTS: Record<string, OutputDeclaration> = {
     },
   },
   report: { description: 'report.html: self-contained report of the metrics, intervals, figures, params and hashes' },
-  ...Object.fromEntries(FIGURES.flatMap((f) => ['svg', 'png'].map((ext) => [`${f}.${ext}`, { description: `the ${f.replace('*', '<k>')} figure (${ext.toUpperCase()})` }]))),
+  ...Object.fromEntries(
+    FIGURES.flatMap((f) => ['svg', 'png'].map((ext) => [`${f}.${ext}`, { description: `the ${f.replace('*', '<k>')} figure (${ext.toUpperCase()})` }])),
+  ),
 };

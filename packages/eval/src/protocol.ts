@@ -39,7 +39,10 @@ export function describeProtocol(params: SplitParams, folds: readonly SplitSpeak
         : `${speakersSharedWithTrain.test} of ${distinct(fold.test).length} test speakers and ${speakersSharedWithTrain.val} of ${distinct(fold.val).length} val speakers also appear in training`;
     description = `${base}; ${overlap}`;
   } else {
-    const kind = params.protocol === 'loso' ? `leave-one-speaker-out cross-validation (${folds.length} folds` : `${folds.length}-fold actor cross-validation (seed ${params.seed}`;
+    const kind =
+      params.protocol === 'loso'
+        ? `leave-one-speaker-out cross-validation (${folds.length} folds`
+        : `${folds.length}-fold actor cross-validation (seed ${params.seed}`;
     const overlap =
       speakersSharedWithTrain.test === 0 && speakersSharedWithTrain.val === 0
         ? 'no evaluated speaker is in the training set of its fold'

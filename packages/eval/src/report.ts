@@ -55,7 +55,9 @@ function summaryTable(m: EvalMetrics): string {
       row('macro-F1', (s, split) => withInterval(s.macroF1, at(split, 'macroF1'))),
       row('weighted F1', (s, split) => withInterval(s.weightedF1, at(split, 'weightedF1'))),
       ...genders.map((g) =>
-        row(`macro-F1, ${g} speakers`, (s, split) => (s.byGender[g] ? `${withInterval(s.byGender[g].macroF1, at(split, `byGender.${g}.macroF1`))} (n=${s.byGender[g].count})` : '–')),
+        row(`macro-F1, ${g} speakers`, (s, split) =>
+          s.byGender[g] ? `${withInterval(s.byGender[g].macroF1, at(split, `byGender.${g}.macroF1`))} (n=${s.byGender[g].count})` : '–',
+        ),
       ),
       row('speakers', (s) => s.speakers.join(' ')),
     ],
@@ -68,11 +70,27 @@ function foldTables(m: EvalMetrics): string {
   const figures = Object.entries(m.summary).filter(([path]) => path.startsWith('test.') || path.startsWith('val.'));
   const summary = table(
     ['metric', 'mean', 'std', '95% CI (t)', 'folds'],
-    figures.map(([path, i]) => [path, num(pointOf(i)), i.method === 't' && i.std !== null ? num(i.std) : '–', i.ci95 ? `[${num(i.ci95[0])}, ${num(i.ci95[1])}]` : '–', String(i.n)]),
+    figures.map(([path, i]) => [
+      path,
+      num(pointOf(i)),
+      i.method === 't' && i.std !== null ? num(i.std) : '–',
+      i.ci95 ? `[${num(i.ci95[0])}, ${num(i.ci95[1])}]` : '–',
+      String(i.n),
+    ]),
   );
   const genders = [...new Set(m.folds.flatMap((f) => Object.keys(f.test?.byGender ?? {})))].sort();
   const perFold = table(
-    ['fold', 'test speakers', 'val speakers', 'test n', 'test macro-F1', 'test accuracy (%)', 'test UAR (%)', ...genders.map((g) => `test macro-F1, ${g}`), 'val macro-F1'],
+    [
+      'fold',
+      'test speakers',
+      'val speakers',
+      'test n',
+      'test macro-F1',
+      'test accuracy (%)',
+      'test UAR (%)',
+      ...genders.map((g) => `test macro-F1, ${g}`),
+      'val macro-F1',
+    ],
     m.folds.map((f) => [
       String(f.fold),
       f.actors.test.join(' '),
@@ -133,7 +151,11 @@ ${summaryTable(m)}
 <h2>Params</h2>
 ${table(['param', 'value'], params, 2)}
 <h2>Data and code</h2>
-${table(['what', 'sha256'], input.hashes.map((h) => [h.label, h.value]), 2)}
+${table(
+  ['what', 'sha256'],
+  input.hashes.map((h) => [h.label, h.value]),
+  2,
+)}
 </body></html>
 `;
 }

@@ -58,7 +58,22 @@ describe('exp diff verdicts', () => {
   });
 
   it('refuses a paired verdict across different folds, and says why', () => {
-    const d = expDiff({ runs: [run('x', {}, cv(A))], seeds: {} }, { runs: [run('y', {}, cv(A, A.map((_, k) => [`other${k}`])))], seeds: {} });
+    const d = expDiff(
+      { runs: [run('x', {}, cv(A))], seeds: {} },
+      {
+        runs: [
+          run(
+            'y',
+            {},
+            cv(
+              A,
+              A.map((_, k) => [`other${k}`]),
+            ),
+          ),
+        ],
+        seeds: {},
+      },
+    );
     expect(d.comparison).toBeNull();
     expect(d.noVerdict).toBe('the runs were not scored on the same folds (the same test speakers per fold)');
     expect(d.metrics.every((m) => !m.verdict)).toBe(true);
@@ -83,7 +98,9 @@ describe('exp diff verdicts', () => {
     const f1 = d.metrics.find((m) => m.key === 'test.macroF1')!;
     expect(f1.verdict!.direction).toBe('higher');
     expect(f1.ci95![0]).toBeGreaterThan(0);
-    const tie = expDiff({ runs: [runs.p], seeds: {} }, { runs: [runs.r], seeds: {} }, { predictions, classes: 2 }).metrics.find((m) => m.key === 'test.macroF1')!;
+    const tie = expDiff({ runs: [runs.p], seeds: {} }, { runs: [runs.r], seeds: {} }, { predictions, classes: 2 }).metrics.find(
+      (m) => m.key === 'test.macroF1',
+    )!;
     expect(tie.ci95).toEqual([0, 0]);
     expect(tie.verdict!.direction).toBe('none');
   });
@@ -92,7 +109,8 @@ describe('exp diff verdicts', () => {
     const holdout = (f1: number) => ({ test: scores(f1), summary: {} });
     const xs = [0.7, 0.72, 0.71];
     const ys = [0.74, 0.73, 0.76];
-    const side = (lr: number, values: number[], seeds: number[]) => values.map((v, k) => run(`lr${lr}-s${seeds[k]}`, { train: { learningRate: lr, seed: seeds[k] } }, holdout(v), k));
+    const side = (lr: number, values: number[], seeds: number[]) =>
+      values.map((v, k) => run(`lr${lr}-s${seeds[k]}`, { train: { learningRate: lr, seed: seeds[k] } }, holdout(v), k));
     const groups = groupRuns([...side(1e-3, xs, [1, 2, 3]), ...side(5e-4, ys, [1, 2, 3])]);
     expect(groups.map((g) => g.runs.length)).toEqual([3, 3]);
     const paired = expDiff(groups[0], groups[1]);
@@ -120,7 +138,10 @@ describe('exp diff verdicts', () => {
 });
 
 describe('exp show with intervals and seed groups', () => {
-  const holdout = (f1: number, ci: [number, number]) => ({ test: scores(f1), summary: { 'test.macroF1': { method: 'bootstrap', value: f1, ci95: ci, n: 120, resamples: 2000, seed: 0 } } });
+  const holdout = (f1: number, ci: [number, number]) => ({
+    test: scores(f1),
+    summary: { 'test.macroF1': { method: 'bootstrap', value: f1, ci95: ci, n: 120, resamples: 2000, seed: 0 } },
+  });
   const seeds = [0.7, 0.72, 0.71].map((v, k) => run(`s${k + 1}`, { train: { learningRate: 0.001, seed: k + 1 } }, holdout(v, [v - 0.08, v + 0.07]), k));
   const other = run('lr5e-4', { train: { learningRate: 0.0005, seed: 1 } }, holdout(0.74, [0.66, 0.81]), 9);
 

@@ -114,7 +114,9 @@ describe('expShow', () => {
 
   it('shows a run without metrics with dashes', () => {
     const failed = { ...record('run-c', '2026-11-27T09:00:00.000Z', 0.01, 0, 0), metrics: null };
-    const last = expShow([a, b, failed]).split('\n')[4].split(/\s{2,}/);
+    const last = expShow([a, b, failed])
+      .split('\n')[4]
+      .split(/\s{2,}/);
     expect(last).toEqual(['run-c', '2026-11-27 09:00', '0.01', '-', '-', '-', '-']);
   });
 });

@@ -1,13 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import {
-  confusionMatrixSpec,
-  learningCurvesSpec,
-  melComparisonSpec,
-  parseHistory,
-  renderFigure,
-  svgToPng,
-} from '../src/figures/index.ts';
+import { confusionMatrixSpec, learningCurvesSpec, melComparisonSpec, parseHistory, renderFigure, svgToPng } from '../src/figures/index.ts';
 import { colorLut, colorize, encodePng } from '../src/figures/raster.ts';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];

@@ -13,9 +13,7 @@ describe('describeProtocol', () => {
     ]);
     expect(p.groupBy).toBe('actor');
     expect(p.speakersSharedWithTrain).toEqual({ val: 0, test: 0 });
-    expect(p.description).toBe(
-      'actor-held-out split (seed 7): test speakers 07, 08; val speakers 05, 06; no evaluated speaker is in the training set',
-    );
+    expect(p.description).toBe('actor-held-out split (seed 7): test speakers 07, 08; val speakers 05, 06; no evaluated speaker is in the training set');
   });
 
   it('reports speaker overlap of a random recording split, counted from the data', () => {

@@ -66,7 +66,10 @@ async function reportInput(): Promise<ReportInput> {
     metrics,
     figures: [
       { title: 'Confusion matrix, test (counts)', svg: await renderSvg(confusionMatrixSpec(metrics.test!.confusionMatrix, classes)) },
-      { title: 'Confusion matrix, test (row-normalised)', svg: await renderSvg(confusionMatrixSpec(metrics.test!.confusionMatrix, classes, { normalize: true })) },
+      {
+        title: 'Confusion matrix, test (row-normalised)',
+        svg: await renderSvg(confusionMatrixSpec(metrics.test!.confusionMatrix, classes, { normalize: true })),
+      },
       { title: 'Learning curves', svg: await renderSvg(learningCurvesSpec(history)) },
       { title: 'Angry vs sad', svg: await renderSvg(melComparisonSpec(logmel, shape, labels, classes)) },
     ],
@@ -81,7 +84,6 @@ const open = (html: string, name: string) => {
   writeFileSync(path, html);
   return openReport(browser, path);
 };
-
 
 describe('report.html in headless Chromium', () => {
   it('renders every figure with a non-zero size, fetches nothing, shows the tables', async () => {

@@ -75,7 +75,12 @@ function upstream(folds = 1) {
     split: { params: splitParams.parse({}), tables: { assignment } },
     train: { params: trainParams.parse({}) },
   };
-  up.train.paths = { model: join(dir, 'model.json'), weights: join(dir, 'weights.bin'), standardization: join(dir, 'standardization.json'), history: join(dir, 'history.json') };
+  up.train.paths = {
+    model: join(dir, 'model.json'),
+    weights: join(dir, 'weights.bin'),
+    standardization: join(dir, 'standardization.json'),
+    history: join(dir, 'history.json'),
+  };
   return up;
 }
 
@@ -103,9 +108,19 @@ describe('eval stage', () => {
     await evalStage(stubLoader()).run(mem.ctx);
     expect(Object.keys(mem.files).sort()).toEqual(
       [
-        'confusion-test-counts.png', 'confusion-test-counts.svg', 'confusion-test-normalised.png', 'confusion-test-normalised.svg',
-        'confusion-val-counts.png', 'confusion-val-counts.svg', 'confusion-val-normalised.png', 'confusion-val-normalised.svg',
-        'learning-curves.png', 'learning-curves.svg', 'metrics', 'predictions', 'report',
+        'confusion-test-counts.png',
+        'confusion-test-counts.svg',
+        'confusion-test-normalised.png',
+        'confusion-test-normalised.svg',
+        'confusion-val-counts.png',
+        'confusion-val-counts.svg',
+        'confusion-val-normalised.png',
+        'confusion-val-normalised.svg',
+        'learning-curves.png',
+        'learning-curves.svg',
+        'metrics',
+        'predictions',
+        'report',
       ].sort(),
     );
     const m = JSON.parse(new TextDecoder().decode(mem.files.metrics)) as EvalMetrics;
@@ -129,7 +144,9 @@ describe('eval stage', () => {
     expect(f1.ci95![0]).toBeLessThanOrEqual(m.test!.macroF1);
     expect(f1.ci95![1]).toBeGreaterThanOrEqual(m.test!.macroF1);
     expect(Object.keys(m.summary).sort()).toEqual(
-      ['accuracy', 'balancedAccuracy', 'byGender.female.macroF1', 'byGender.male.macroF1', 'macroF1', 'weightedF1'].flatMap((k) => [`test.${k}`, `val.${k}`]).sort(),
+      ['accuracy', 'balancedAccuracy', 'byGender.female.macroF1', 'byGender.male.macroF1', 'macroF1', 'weightedF1']
+        .flatMap((k) => [`test.${k}`, `val.${k}`])
+        .sort(),
     );
     // The predictions of every scored recording, with their probabilities.
     const p = mem.tables.predictions;
@@ -181,7 +198,12 @@ describe('eval stage', () => {
     writeFileSync(join(modelDir, 'model.json'), files.modelJson);
     writeFileSync(join(modelDir, 'weights.bin'), files.weights);
     writeFileSync(join(modelDir, 'standardization.json'), standardizationFile(fitStandardization(x, 8, shape)));
-    up.train!.paths = { ...up.train!.paths, model: join(modelDir, 'model.json'), weights: join(modelDir, 'weights.bin'), standardization: join(modelDir, 'standardization.json') };
+    up.train!.paths = {
+      ...up.train!.paths,
+      model: join(modelDir, 'model.json'),
+      weights: join(modelDir, 'weights.bin'),
+      standardization: join(modelDir, 'standardization.json'),
+    };
     const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({ backend: 'cpu' }), upstream: up, fold: HOLDOUT });
     await evalStage().run(mem.ctx);
     const m = JSON.parse(new TextDecoder().decode(mem.files.metrics)) as EvalMetrics;
@@ -221,7 +243,10 @@ describe('eval stage', () => {
     });
     await evalStage(stubLoader()).combine!(mem.ctx);
     const m = JSON.parse(new TextDecoder().decode(mem.files.metrics)) as EvalMetrics;
-    expect(m.folds!.map((f) => f.actors.test)).toEqual([['01', '02', '03', '04'], ['01', '02', '03']]);
+    expect(m.folds!.map((f) => f.actors.test)).toEqual([
+      ['01', '02', '03', '04'],
+      ['01', '02', '03'],
+    ]);
     // Fold 1 tests r5..r8 (macro-F1 (2/3 + 4/5)/2); fold 2 tests r1..r3 (neutral, calm, neutral), all right: 1.
     const fold1 = (2 / 3 + 4 / 5) / 2;
     const fold2 = 1;
@@ -239,6 +264,10 @@ describe('eval stage', () => {
     const html = new TextDecoder().decode(mem.files.report);
     expect(html).toContain('Per fold');
     expect(html).toContain('2-fold actor cross-validation');
-    expect(Object.keys(mem.files).filter((f) => f.endsWith('.svg')).sort()).toEqual(['confusion-test-counts.svg', 'confusion-test-normalised.svg', 'learning-curves-fold1.svg', 'learning-curves-fold2.svg']);
+    expect(
+      Object.keys(mem.files)
+        .filter((f) => f.endsWith('.svg'))
+        .sort(),
+    ).toEqual(['confusion-test-counts.svg', 'confusion-test-normalised.svg', 'learning-curves-fold1.svg', 'learning-curves-fold2.svg']);
   });
 });

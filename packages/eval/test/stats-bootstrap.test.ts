@@ -28,8 +28,7 @@ const classNames = (numClasses: number) => Array.from({ length: numClasses }, (_
  * standard error of a sample quantile (e.g. Serfling, Approximation Theorems of Mathematical
  * Statistics, 1980, ch. 2). φ(1.96) = 0.05845.
  */
-const endpointStandardError = (resamples: number, bootstrapStd: number) =>
-  (Math.sqrt((0.025 * 0.975) / resamples) / 0.05845) * bootstrapStd;
+const endpointStandardError = (resamples: number, bootstrapStd: number) => (Math.sqrt((0.025 * 0.975) / resamples) / 0.05845) * bootstrapStd;
 
 /** Labels and a prediction with the given accuracy (wrong predictions uniform over the other classes). */
 function syntheticRun(n: number, numClasses: number, accuracyPercent: number, seed: number): { yTrue: Int32Array; yPred: Int32Array } {
@@ -47,7 +46,10 @@ describe('xoshiro128StarStar', () => {
   it('reproduces an independent Python transcription of the reference algorithm, word for word', () => {
     for (const { seed, words } of reference.prng) {
       const random = xoshiro128StarStar(seed);
-      expect(words.map(() => random.nextUint32()), `seed ${seed}`).toEqual(words);
+      expect(
+        words.map(() => random.nextUint32()),
+        `seed ${seed}`,
+      ).toEqual(words);
     }
   });
 
@@ -72,7 +74,7 @@ describe('xoshiro128StarStar', () => {
 describe('bootstrapMetricInterval', () => {
   const { yTrue, yPred, numClasses } = reference.bootstrap;
 
-  it('the point value is classificationReport\'s macro-F1 and scikit-learn\'s f1_score(labels=present, macro)', () => {
+  it("the point value is classificationReport's macro-F1 and scikit-learn's f1_score(labels=present, macro)", () => {
     const b = bootstrapMetricInterval(yTrue, yPred, numClasses, { resamples: 10 });
     expect(b.value).toBe(evaluate(yTrue, yPred, classNames(numClasses)).macroF1);
     expect(b.value).toBeCloseTo(reference.bootstrap.macroF1, 12);
@@ -121,7 +123,7 @@ describe('bootstrapMetricInterval', () => {
     expect(Math.abs(b.ci95[1] - (p + halfWidth))).toBeLessThan(0.002);
   });
 
-  it('stratify keeps every resample\'s class counts; the plain bootstrap does not', () => {
+  it("stratify keeps every resample's class counts; the plain bootstrap does not", () => {
     const countOfClass0 = (labels: Int32Array) => labels.reduce((s, y) => s + (y === 0 ? 1 : 0), 0);
     const expected = countOfClass0(Int32Array.from(yTrue));
     const metric = (labels: Int32Array) => countOfClass0(labels);
@@ -184,8 +186,8 @@ describe('pairedBootstrapDifference', () => {
     let fixed = 0;
     let broken = 0;
     for (let i = 0; i < predA.length; i++) {
-      if (predA[i] !== yTrue[i] && fixed < 20 && i % 3 === 0) (predB[i] = yTrue[i]), fixed++;
-      else if (predA[i] === yTrue[i] && broken < 20 && i % 3 === 1) (predB[i] = (yTrue[i] + 1) % 6), broken++;
+      if (predA[i] !== yTrue[i] && fixed < 20 && i % 3 === 0) ((predB[i] = yTrue[i]), fixed++);
+      else if (predA[i] === yTrue[i] && broken < 20 && i % 3 === 1) ((predB[i] = (yTrue[i] + 1) % 6), broken++);
     }
     expect([fixed, broken]).toEqual([20, 20]);
     for (const metric of [macroF1Metric, accuracyMetric]) {

@@ -7,8 +7,20 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 type Interval = [number, number];
-interface PairedSet { a: number[]; b: number[]; mean: number; std: number; ci95: Interval }
-interface BootstrapSet { yTrue: number[]; numClasses: number; resamples: number; ci95: Interval; bootstrapStd: number }
+interface PairedSet {
+  a: number[];
+  b: number[];
+  mean: number;
+  std: number;
+  ci95: Interval;
+}
+interface BootstrapSet {
+  yTrue: number[];
+  numClasses: number;
+  resamples: number;
+  ci95: Interval;
+  bootstrapStd: number;
+}
 
 export interface StatsReference {
   versions: Record<string, string>;
@@ -29,6 +41,4 @@ export interface StatsReference {
   prng: { seed: number; words: number[] }[];
 }
 
-export const reference = JSON.parse(
-  readFileSync(resolve(import.meta.dirname, 'fixtures/stats-reference.json'), 'utf8'),
-) as StatsReference;
+export const reference = JSON.parse(readFileSync(resolve(import.meta.dirname, 'fixtures/stats-reference.json'), 'utf8')) as StatsReference;

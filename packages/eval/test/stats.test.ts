@@ -32,13 +32,11 @@ describe('special functions vs scipy.special', () => {
   it('logBeta matches the exact value (half-integer arguments) to 1e-14, or betaln to 1e-13', () => {
     // Exact rationals where possible: betaln itself is off by 3e-13 at (500, ½) and 3e-11 at
     // (5e4, ½), where its two large log-gammas cancel; logBeta goes through Stirling's series there.
-    for (const { a, b, scipy, exact } of reference.logBeta)
-      expectClose(logBeta(a, b), exact ?? scipy, exact === null ? 1e-13 : 1e-14, `ln B(${a}, ${b})`);
+    for (const { a, b, scipy, exact } of reference.logBeta) expectClose(logBeta(a, b), exact ?? scipy, exact === null ? 1e-13 : 1e-14, `ln B(${a}, ${b})`);
   });
 
   it('regularizedIncompleteBeta matches betainc to 1e-13 (absolute; values are in [0, 1])', () => {
-    for (const { x, a, b, value } of reference.incompleteBeta)
-      expectClose(regularizedIncompleteBeta(x, a, b), value, 1e-13, `betainc(${a}, ${b}, ${x})`);
+    for (const { x, a, b, value } of reference.incompleteBeta) expectClose(regularizedIncompleteBeta(x, a, b), value, 1e-13, `betainc(${a}, ${b}, ${x})`);
   });
 
   it('rejects arguments outside the domain', () => {

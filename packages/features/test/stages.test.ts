@@ -88,7 +88,11 @@ describe('trim and mel stages', () => {
       writeFileSync(paths.at(-1)!, bytes.subarray(0, Math.round(bytes.length * 0.7)));
     }
     const ids = paths.map((p) => p.slice(dir.length + 1));
-    const trim = memoryStageContext({ stage: 'trim', params: trimSchema.parse({}), upstream: { ingest: { tables: { recordings: buildTable(ids.length, { id: ids, path: paths }) } } } });
+    const trim = memoryStageContext({
+      stage: 'trim',
+      params: trimSchema.parse({}),
+      upstream: { ingest: { tables: { recordings: buildTable(ids.length, { id: ids, path: paths }) } } },
+    });
     await trimStage.run(trim.ctx);
     expect(readStrings(trim.tables.audio, 'id')).toEqual(['whole.flac', 'whole.mp3', 'whole.ogg', 'whole.opus']);
     expect(readNumbers(trim.tables.audio, 'source_rate')).toEqual([48000, 48000, 48000, 48000]);

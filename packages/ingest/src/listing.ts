@@ -19,10 +19,11 @@ export interface Listing {
   classes: string[];
 }
 
-
 function requireExists(path: string, what: string) {
   if (!existsSync(path))
-    throw new Error(`dataset.path: ${what} ${path} does not exist (get RAVDESS with \`npx ser data ravdess\`, or \`npx ser data ravdess --from <zip or folder>\` offline, or set dataset.path in pipeline.yaml)`);
+    throw new Error(
+      `dataset.path: ${what} ${path} does not exist (get RAVDESS with \`npx ser data ravdess\`, or \`npx ser data ravdess --from <zip or folder>\` offline, or set dataset.path in pipeline.yaml)`,
+    );
 }
 
 /** Every file under an Actor_XX folder; non-speech and stray files are reported as skipped. */
@@ -70,4 +71,3 @@ export function listDataset(dataset: DatasetParams, root: string): Listing {
   const path = datasetPath(dataset, root);
   return dataset.format === 'csv' ? listCsv(path, actors) : listRavdess(path, actors);
 }
-

@@ -38,7 +38,14 @@ describe('RAVDESS names', () => {
     expect(parseRavdessName('03-01-01-01-01-01-07.wav')?.gender).toBe('male');
   });
   it('rejects song, video and stray names', () => {
-    for (const name of ['03-02-05-02-01-02-14.wav', '01-01-05-02-01-02-14.mp4', '03-01-09-01-01-01-01.wav', 'notes.txt', '03-01-05-02-01-02-14.m4a', '03-01-05-02-01-02-14.wav.bak'])
+    for (const name of [
+      '03-02-05-02-01-02-14.wav',
+      '01-01-05-02-01-02-14.mp4',
+      '03-01-09-01-01-01-01.wav',
+      'notes.txt',
+      '03-01-05-02-01-02-14.m4a',
+      '03-01-05-02-01-02-14.wav.bak',
+    ])
       expect(parseRavdessName(name)).toBeNull();
   });
   it('accepts the same names in every format the decoder reads', () => {
@@ -82,7 +89,10 @@ describe('ingest stage', () => {
     expect(readStrings(t, 'id')).toEqual(['03-01-03-01-02-01-01', '03-01-04-01-02-01-01', '03-01-05-02-01-02-01', '03-01-06-01-02-01-01']);
     expect(readStrings(t, 'path').map((p) => p.slice(p.lastIndexOf('.')))).toEqual(['.mp3', '.ogg', '.flac', '.opus']);
     expect(m.failures).toEqual([
-      { item: join(dir, 'Actor_01/03-01-06-01-02-01-01.wav'), reason: `recording id '03-01-06-01-02-01-01' is already taken by ${join(dir, 'Actor_01/03-01-06-01-02-01-01.opus')}; kept that one` },
+      {
+        item: join(dir, 'Actor_01/03-01-06-01-02-01-01.wav'),
+        reason: `recording id '03-01-06-01-02-01-01' is already taken by ${join(dir, 'Actor_01/03-01-06-01-02-01-01.opus')}; kept that one`,
+      },
     ]);
     expect(m.logs.filter((l) => l.includes('skipped'))).toEqual([]);
   });

@@ -48,7 +48,14 @@ function gather(parts: { tensors: TensorBatch; rows: number[]; labels: (row: num
  */
 function historyOutput(history: History) {
   return {
-    epochs: history.epochs.map(({ epoch, loss, accuracy, valLoss, valAccuracy, learningRate }) => ({ epoch, loss, accuracy, valLoss, valAccuracy, learningRate })),
+    epochs: history.epochs.map(({ epoch, loss, accuracy, valLoss, valAccuracy, learningRate }) => ({
+      epoch,
+      loss,
+      accuracy,
+      valLoss,
+      valAccuracy,
+      learningRate,
+    })),
     bestEpoch: history.bestEpoch,
     stoppedEarly: history.stoppedEarly,
     backend: history.backend,
@@ -73,7 +80,8 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
   if (augment && String(augment.shape) !== String(mel.shape))
     throw new Error(`augment/tensors: logmel shape [${augment.shape}] differs from mel's [${mel.shape}]`);
   const rows = rowsByRole(roles, melIds, augmentSources);
-  if (rows.unassigned.length) ctx.log(`train: ${rows.unassigned.length} mel tensor(s) have no recording in split/assignment and are not used, e.g. ${rows.unassigned[0]}`);
+  if (rows.unassigned.length)
+    ctx.log(`train: ${rows.unassigned.length} mel tensor(s) have no recording in split/assignment and are not used, e.g. ${rows.unassigned[0]}`);
 
   const shape = mel.shape as [number, number];
   const melLabel = (r: number) => labelOf.get(melIds[r])!;

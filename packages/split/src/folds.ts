@@ -42,7 +42,12 @@ function speakerGroups(records: readonly SplitRecord[]): Group[] {
 function byGender(groups: readonly Group[], seed: number, ...tag: (string | number)[]): Group[][] {
   const rank = (g: string) => (g === 'male' ? 0 : g === 'female' ? 1 : g === '' ? 3 : 2);
   const genders = [...new Set(groups.map((g) => g.gender))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  return genders.map((g) => shuffled(groups.filter((x) => x.gender === g), rngFor(seed, ...tag, g || 'unknown')));
+  return genders.map((g) =>
+    shuffled(
+      groups.filter((x) => x.gender === g),
+      rngFor(seed, ...tag, g || 'unknown'),
+    ),
+  );
 }
 
 /** The test groups of each fold: explicit lists, one per speaker, or dealt round-robin by gender so folds balance it. */
@@ -50,7 +55,10 @@ function testGroups(groups: Group[], params: SplitParams): Group[][] {
   const all = groups.flatMap((g) => g.speakers).sort();
   if (params.protocol === 'loso') {
     const shared = groups.find((g) => g.speakers.length > 1);
-    if (shared) throw new Error(`split.protocol loso: speakers ${shared.speakers.join(' and ')} share a recording (identical content), so no fold can hold one out alone`);
+    if (shared)
+      throw new Error(
+        `split.protocol loso: speakers ${shared.speakers.join(' and ')} share a recording (identical content), so no fold can hold one out alone`,
+      );
     return groups.map((g) => [g]);
   }
   if (params.foldActors) {
@@ -79,7 +87,9 @@ function testGroups(groups: Group[], params: SplitParams): Group[][] {
 /** `count` validation groups from `candidates`, alternating male and female while both last. */
 function validationGroups(candidates: Group[], count: number, params: SplitParams, fold: number): Group[] {
   if (count >= candidates.length)
-    throw new Error(`split.valActors is ${count}, but fold ${fold + 1} leaves only ${candidates.length} speaker group(s) outside its test set: none would be left to train on`);
+    throw new Error(
+      `split.valActors is ${count}, but fold ${fold + 1} leaves only ${candidates.length} speaker group(s) outside its test set: none would be left to train on`,
+    );
   const lists = byGender(candidates, params.seed, 'val', fold);
   const out: Group[] = [];
   for (let round = 0; out.length < count; round++) for (const list of lists) if (round < list.length && out.length < count) out.push(list[round]);
@@ -87,7 +97,10 @@ function validationGroups(candidates: Group[], count: number, params: SplitParam
 }
 
 const sortedActors = (records: readonly SplitRecord[], split: SplitName[]) =>
-  Object.fromEntries(SPLITS.map((s) => [s, [...new Set(records.filter((_, i) => split[i] === s).map((r) => r.speaker))].sort()])) as Record<SplitName, string[]>;
+  Object.fromEntries(SPLITS.map((s) => [s, [...new Set(records.filter((_, i) => split[i] === s).map((r) => r.speaker))].sort()])) as Record<
+    SplitName,
+    string[]
+  >;
 
 /** The folds of `params.protocol` over `records`: one for holdout (see stratifiedSplit), else one per group of test speakers. */
 export function makeFolds(records: readonly SplitRecord[], params: SplitParams): Fold[] {
@@ -97,7 +110,12 @@ export function makeFolds(records: readonly SplitRecord[], params: SplitParams):
   }
   const groups = speakerGroups(records);
   return testGroups(groups, params).map((test, k) => {
-    const val = validationGroups(groups.filter((g) => !test.includes(g)), params.valActors, params, k);
+    const val = validationGroups(
+      groups.filter((g) => !test.includes(g)),
+      params.valActors,
+      params,
+      k,
+    );
     const split = new Array<SplitName>(records.length).fill('train');
     for (const g of val) for (const i of g.members) split[i] = 'val';
     for (const g of test) for (const i of g.members) split[i] = 'test';

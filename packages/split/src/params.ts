@@ -24,10 +24,7 @@ export const splitParams = z
     /** holdout: recording = random stratified split of recordings; actor = whole speakers per split. */
     groupBy: z.enum(['recording', 'actor']).default('recording'),
     /** holdout with groupBy actor: explicit actor lists (any split left out is filled by the ratios). */
-    actors: z
-      .object({ train: actorList.optional(), val: actorList.optional(), test: actorList.optional() })
-      .strict()
-      .default({}),
+    actors: z.object({ train: actorList.optional(), val: actorList.optional(), test: actorList.optional() }).strict().default({}),
     /** actor-kfold: the number of folds (ignored when foldActors is given). */
     folds: positiveInt.min(2).default(5),
     /** actor-kfold: explicit folds, each the list of its test actors (e.g. EmoBox's published folds); every actor in exactly one. */

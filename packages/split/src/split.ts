@@ -59,11 +59,13 @@ function assignGroups(sizes: readonly number[], ratios: readonly number[], every
         out[g] = s;
         filled[s] += sizes[g];
       });
-  const order = sizes.map((_, i) => i).filter((g) => out[g] === undefined).sort((a, b) => sizes[b] - sizes[a] || a - b);
+  const order = sizes
+    .map((_, i) => i)
+    .filter((g) => out[g] === undefined)
+    .sort((a, b) => sizes[b] - sizes[a] || a - b);
   for (const g of order) {
     let best = -1;
-    for (let s = 0; s < ratios.length; s++)
-      if (ratios[s] > 0 && (best < 0 || targets[s] - filled[s] > targets[best] - filled[best])) best = s;
+    for (let s = 0; s < ratios.length; s++) if (ratios[s] > 0 && (best < 0 || targets[s] - filled[s] > targets[best] - filled[best])) best = s;
     out[g] = best;
     filled[best] += sizes[g];
   }
@@ -120,7 +122,10 @@ export function stratifiedSplit(records: readonly SplitRecord[], params: SplitPa
     }
     for (const [label, classGroups] of [...byClass].sort((a, b) => a[0] - b[0])) {
       const order = shuffled(classGroups, rngFor(params.seed, 'split', label));
-      assignGroups(order.map((g) => g.length), ratios).forEach((s, k) => place(order[k], s));
+      assignGroups(
+        order.map((g) => g.length),
+        ratios,
+      ).forEach((s, k) => place(order[k], s));
     }
     return { split };
   }
@@ -135,8 +140,7 @@ export function stratifiedSplit(records: readonly SplitRecord[], params: SplitPa
         throw new Error(`split.actors.${name}: actor ${JSON.stringify(entry)} is not in the dataset (speakers: ${speakers})`);
       }
       const before = fixed.get(g);
-      if (before !== undefined && before !== s)
-        throw new Error(`split.actors: actor ${JSON.stringify(entry)} is listed in both ${SPLITS[before]} and ${name}`);
+      if (before !== undefined && before !== s) throw new Error(`split.actors: actor ${JSON.stringify(entry)} is listed in both ${SPLITS[before]} and ${name}`);
       fixed.set(g, s);
     }
   });
@@ -150,7 +154,11 @@ export function stratifiedSplit(records: readonly SplitRecord[], params: SplitPa
     const left = [...new Set(rest.flatMap((g) => g.map((i) => records[i].speaker)))].sort();
     throw new Error(`split.actors: actors ${left.join(', ')} are in no list and no split is left to take them`);
   }
-  assignGroups(rest.map((g) => g.length), open, true).forEach((s, k) => place(rest[k], s));
+  assignGroups(
+    rest.map((g) => g.length),
+    open,
+    true,
+  ).forEach((s, k) => place(rest[k], s));
 
   const actors = Object.fromEntries(SPLITS.map((s) => [s, new Set<string>()])) as Record<SplitName, Set<string>>;
   records.forEach((r, i) => actors[split[i]].add(r.speaker));

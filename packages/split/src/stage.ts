@@ -16,7 +16,8 @@ export const stage = defineStage({
   params: splitParams,
   outputs: {
     assignment: {
-      description: "one row per fold and recording (fold 1 first, recordings in ingest order); schema metadata 'ser:classes' as ingest's, 'ser:folds' the fold count",
+      description:
+        "one row per fold and recording (fold 1 first, recordings in ingest order); schema metadata 'ser:classes' as ingest's, 'ser:folds' the fold count",
       columns: {
         fold: 'int32: 1..folds',
         id: 'utf8: recording id',
@@ -59,7 +60,9 @@ export const stage = defineStage({
     );
 
     const classCounts = (split: string[]) =>
-      Object.fromEntries(SPLITS.map((s) => [s, Object.fromEntries(classes.map((c, li) => [c, records.filter((r, k) => split[k] === s && r.label_index === li).length]))]));
+      Object.fromEntries(
+        SPLITS.map((s) => [s, Object.fromEntries(classes.map((c, li) => [c, records.filter((r, k) => split[k] === s && r.label_index === li).length]))]),
+      );
     Object.assign(ctx.summary, {
       protocol: ctx.params.protocol === 'holdout' ? (ctx.params.groupBy === 'actor' ? 'actor-held-out' : 'random') : ctx.params.protocol,
       folds: folds.map((f, k) => ({

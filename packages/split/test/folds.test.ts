@@ -37,11 +37,19 @@ describe('actor k-fold', () => {
   });
 
   it('takes explicit folds (as EmoBox publishes them) and names what is wrong with a list', () => {
-    const lists = [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16], ['17', '18', '19', '20']];
+    const lists = [
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+      [9, 10, 11, 12],
+      [13, 14, 15, 16],
+      ['17', '18', '19', '20'],
+    ];
     const explicit = makeFolds(records, params({ protocol: 'actor-kfold', foldActors: lists }));
     expect(explicit.map((f) => f.actors.test)).toEqual(lists.map((l) => l.map((a) => String(a).padStart(2, '0'))));
     expect(() => makeFolds(records, params({ protocol: 'actor-kfold', foldActors: [[1, 2], [3]] }))).toThrow(/actors 04, .*, 20 are in no fold/);
-    expect(() => makeFolds(records, params({ protocol: 'actor-kfold', foldActors: [[1, 99], lists.flat().slice(1)] }))).toThrow(/foldActors\[0\]: actor 99 is not in the dataset/);
+    expect(() => makeFolds(records, params({ protocol: 'actor-kfold', foldActors: [[1, 99], lists.flat().slice(1)] }))).toThrow(
+      /foldActors\[0\]: actor 99 is not in the dataset/,
+    );
     expect(() => makeFolds(records, params({ protocol: 'actor-kfold', foldActors: [[1, 2], lists.flat()] }))).toThrow(/actor 1 is in folds 1 and 2/);
   });
 
@@ -50,7 +58,10 @@ describe('actor k-fold', () => {
     expect(() => makeFolds(four, params({ protocol: 'actor-kfold', folds: 5 }))).toThrow(/split.folds is 5, but the dataset has only 4 speaker/);
     expect(() => makeFolds(four, params({ protocol: 'actor-kfold', folds: 2, valActors: 2 }))).toThrow(/split.valActors is 2, but fold 1 leaves only 2/);
     const two = makeFolds(four, params({ protocol: 'actor-kfold', folds: 2, valActors: 1 }));
-    expect(two.map((f) => [f.actors.test.length, f.actors.val.length, f.actors.train.length])).toEqual([[2, 1, 1], [2, 1, 1]]);
+    expect(two.map((f) => [f.actors.test.length, f.actors.val.length, f.actors.train.length])).toEqual([
+      [2, 1, 1],
+      [2, 1, 1],
+    ]);
   });
 });
 
@@ -66,7 +77,9 @@ describe('leave one speaker out', () => {
   });
 
   it('refuses speakers that share a recording', () => {
-    const shared = records.filter((r) => ['01', '02', '03'].includes(r.speaker)).map((r) => (r.speaker === '02' && r.label_index === 0 ? { ...r, sha256: records[0].sha256 } : r));
+    const shared = records
+      .filter((r) => ['01', '02', '03'].includes(r.speaker))
+      .map((r) => (r.speaker === '02' && r.label_index === 0 ? { ...r, sha256: records[0].sha256 } : r));
     expect(() => makeFolds(shared, params({ protocol: 'loso', valActors: 1 }))).toThrow(/speakers 01 and 02 share a recording/);
   });
 });

@@ -129,7 +129,10 @@ describe('split stage and the join by recording id', () => {
   }
 
   it('lists tensors whose recording has no role (kept out of every role) and recordings without a tensor', () => {
-    const roles = new Map([['a', 'train' as const], ['c', 'test' as const]]);
+    const roles = new Map([
+      ['a', 'train' as const],
+      ['c', 'test' as const],
+    ]);
     const { mel, augmentTrain, unassigned, withoutTensor } = rowsByRole(roles, ['a', 'b'], ['a', 'b', 'b']);
     expect(mel.train).toEqual([0]);
     expect(unassigned).toEqual(['b']);

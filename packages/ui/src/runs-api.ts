@@ -41,10 +41,16 @@ export function runsTable(records: readonly RunRecord[], query: RunsQuery = {}):
   // A metric's interval, spread and count are fields beside it (`test.macroF1.ci95`), not columns of their own.
   const isBesideMetric = (name: string) => /\.(ci95|std|n)$/.test(name) && rows.some((r) => name.replace(/\.(ci95|std|n)$/, '') in r);
   const names = rows.length ? Object.keys(rows[0]).filter((n) => !isBesideMetric(n)) : ['id', 'created', ...KEY_METRICS];
-  const columns = names.map((name): Column => ({ name, kind: name === 'id' || name === 'created' ? 'text' : params.has(name) || name === 'runs' ? 'param' : 'metric' }));
+  const columns = names.map((name): Column => ({
+    name,
+    kind: name === 'id' || name === 'created' ? 'text' : params.has(name) || name === 'runs' ? 'param' : 'metric',
+  }));
   const metrics = columns.filter((c) => c.kind === 'metric').map((c) => c.name);
   const intervals = Object.fromEntries(
-    rows.map((r) => [String(r.id), Object.fromEntries(metrics.flatMap((m) => (Array.isArray(r[`${m}.ci95`]) ? [[m, r[`${m}.ci95`] as [number, number]]] : [])))]),
+    rows.map((r) => [
+      String(r.id),
+      Object.fromEntries(metrics.flatMap((m) => (Array.isArray(r[`${m}.ci95`]) ? [[m, r[`${m}.ci95`] as [number, number]]] : []))),
+    ]),
   );
   const flat = records.map((r) => flatten(r.params));
   const filters = differingParams(records).map((key) => ({ key, values: distinct(flat.map((f) => f[key])) }));

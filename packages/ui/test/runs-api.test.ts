@@ -45,7 +45,10 @@ describe('runsTable', () => {
 
   it('groups repeats of one configuration as exp show does: one row, its runs, a t-interval over them', () => {
     const t = runsTable(records);
-    expect(t.rows.map((r) => [r.id, r.runs])).toEqual([['run-1', 1], ['run-2', 2]]);
+    expect(t.rows.map((r) => [r.id, r.runs])).toEqual([
+      ['run-1', 1],
+      ['run-2', 2],
+    ]);
     expect(t.columns.find((c) => c.name === 'runs')!.kind).toBe('param');
     expect(t.columns.some((c) => c.name.endsWith('.ci95'))).toBe(false);
     expect(t.intervals['run-2']['test.macroF1']).toHaveLength(2);
@@ -64,7 +67,10 @@ describe('runDetail and comparison', () => {
   it('a run: its history.json when it has one, flattened params, intervals', () => {
     const d = runDetail(runs, records[0]);
     expect(d.history).toEqual({ epochs: [], bestEpoch: 1 });
-    expect(d.params).toEqual([['train.learningRate', 0.001], ['train.seed', 42]]);
+    expect(d.params).toEqual([
+      ['train.learningRate', 0.001],
+      ['train.seed', 42],
+    ]);
     expect(d.intervals).toEqual({ 'test.macroF1': [0.41, 0.59] });
     expect(runDetail(runs, records[1]).history).toBeNull();
   });

@@ -58,7 +58,9 @@ beforeAll(async () => {
   const ravdess = restoreActors(['01', '02']);
   wav = join(ravdess, 'Actor_01', `${CLIP}.wav`);
   flac = join(REPO, '../shared/datasets/ravdess/Actor_01', `${CLIP}.flac`);
-  ws = copyWorkspace((yaml) => yaml.replace('path: data/raw/ravdess', `path: ${ravdess}`).replace('      epochs: 30', '      epochs: 2\n      useAugmented: false'));
+  ws = copyWorkspace((yaml) =>
+    yaml.replace('path: data/raw/ravdess', `path: ${ravdess}`).replace('      epochs: 30', '      epochs: 2\n      useAugmented: false'),
+  );
   runPipeline();
   runPipeline('train.learningRate=0.002');
   runIds = JSON.parse(ws.ser(['exp', 'show', '--json']).output).map((r: { id: string }) => r.id);
@@ -199,7 +201,7 @@ describe('ser ui', () => {
     await page.close();
   });
 
-  it('the compare view shows the param diff, metric deltas, both runs\' learning curves and confusion matrices', async () => {
+  it("the compare view shows the param diff, metric deltas, both runs' learning curves and confusion matrices", async () => {
     const page = await open('#/');
     await page.locator('[data-role=runs] tbody tr').first().waitFor();
     for (const id of runIds) await page.check(`input[data-run="${id}"]`);

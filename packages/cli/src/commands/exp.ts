@@ -24,7 +24,9 @@ export const exp = (cli: Argv) =>
         async (a) => {
           const [{ listRuns }, { expShow }] = await Promise.all([import('../runs.ts'), import('@ser/eval')]);
           const metrics = a.metrics?.split(',').map((m: string) => m.trim());
-          console.log(expShow(listRuns(findRoot()), { sortBy: a.sort, ascending: a.asc, allParams: a['all-params'], metrics, group: a.group, format: formatOf(a) }));
+          console.log(
+            expShow(listRuns(findRoot()), { sortBy: a.sort, ascending: a.asc, allParams: a['all-params'], metrics, group: a.group, format: formatOf(a) }),
+          );
         },
       )
       .command(
@@ -39,14 +41,20 @@ export const exp = (cli: Argv) =>
             .option('json', { type: 'boolean', default: false })
             .option('csv', { type: 'boolean', default: false }),
         async (a) => {
-          const [{ findRun, listRuns }, { expDiff, formatDiff, groupRuns }, { readRunPredictions, runsDir }] = await Promise.all([import('../runs.ts'), import('@ser/eval'), import('@ser/core')]);
+          const [{ findRun, listRuns }, { expDiff, formatDiff, groupRuns }, { readRunPredictions, runsDir }] = await Promise.all([
+            import('../runs.ts'),
+            import('@ser/eval'),
+            import('@ser/core'),
+          ]);
           const root = findRoot();
           const groups = groupRuns(listRuns(root), a.group);
           const groupOf = (id: string) => {
             const run = findRun(root, id);
             return groups.find((g) => g.runs.some((r) => r.id === run.id))!;
           };
-          console.log(formatDiff(expDiff(groupOf(a.a), groupOf(a.b), { atol: a.atol, predictions: (run) => readRunPredictions(runsDir(root), run) }), formatOf(a)));
+          console.log(
+            formatDiff(expDiff(groupOf(a.a), groupOf(a.b), { atol: a.atol, predictions: (run) => readRunPredictions(runsDir(root), run) }), formatOf(a)),
+          );
         },
       )
       .command(
@@ -54,7 +62,13 @@ export const exp = (cli: Argv) =>
         'a parameter sweep: queue every combination of the -S values, and run the queue one entry after another (--queue: only queue)',
         (z) =>
           z
-            .option('S', { alias: 'set-param', type: 'string', array: true, default: [] as string[], describe: 'stage.key=value[,value…] (repeatable; the grid of all combinations)' })
+            .option('S', {
+              alias: 'set-param',
+              type: 'string',
+              array: true,
+              default: [] as string[],
+              describe: 'stage.key=value[,value…] (repeatable; the grid of all combinations)',
+            })
             .option('set', { ...setOption, describe: 'override a param in every entry: stage.key=value (repeatable)' })
             .option('queue', { type: 'boolean', default: false, describe: 'only add the combinations to the queue' })
             .option('run-all', { type: 'boolean', default: false, describe: 'run the queued entries (and an interrupted one) without adding any' }),
@@ -65,7 +79,10 @@ export const exp = (cli: Argv) =>
           if (!a['run-all']) {
             if (!a.S.length) throw new Error('nothing to sweep: give -S stage.key=value[,value…] (or --run-all to run the queue)');
             const fixed = overridesOf(a.set);
-            const added = await enqueue(root, expandGrid(a.S.map(parseSweep)).map((entry) => ({ ...fixed, ...entry })));
+            const added = await enqueue(
+              root,
+              expandGrid(a.S.map(parseSweep)).map((entry) => ({ ...fixed, ...entry })),
+            );
             console.log(formatQueue(added));
             if (a.queue) return;
           }

@@ -18,7 +18,9 @@ export const predict = (cli: Argv) =>
       const result = await predictFiles(findRoot(), a.files, { run: a.run, backend: a.backend });
       if (result.models > 1) console.error(`run ${result.runId}: the mean of its ${result.models} fold models' probabilities`);
       if (a.json) console.log(JSON.stringify(result, null, 2));
-      else for (const p of result.predictions) p.error ? console.error(`error: ${p.error}`) : console.log(formatPrediction(p as Parameters<typeof formatPrediction>[0]));
+      else
+        for (const p of result.predictions)
+          p.error ? console.error(`error: ${p.error}`) : console.log(formatPrediction(p as Parameters<typeof formatPrediction>[0]));
       if (result.predictions.some((p) => p.error)) process.exitCode = 1;
     },
   );

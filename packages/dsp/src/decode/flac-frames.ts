@@ -12,7 +12,8 @@
 
 /** Byte-wise table of a CRC (MSB first, initial value 0) with the given polynomial and width. */
 function crcTable(polynomial: number, bits: number): Uint16Array {
-  const top = 1 << (bits - 1), mask = (1 << bits) - 1;
+  const top = 1 << (bits - 1),
+    mask = (1 << bits) - 1;
   return Uint16Array.from({ length: 256 }, (_, byte) => {
     let crc = byte << (bits - 8);
     for (let k = 0; k < 8; k++) crc = crc & top ? ((crc << 1) ^ polynomial) & mask : (crc << 1) & mask;
@@ -42,11 +43,13 @@ function blockSizeOf(code: number, extra: number): number {
 /** The frame header at `at` (RFC 9639 §9.1), or null when the bytes there are not a valid one. */
 function frameHeader(b: Uint8Array, at: number): FrameHeader | null {
   if (at + 6 > b.length || b[at] !== 0xff || (b[at + 1] & 0xfe) !== 0xf8) return null;
-  const blockCode = b[at + 2] >> 4, rateCode = b[at + 2] & 0x0f;
+  const blockCode = b[at + 2] >> 4,
+    rateCode = b[at + 2] & 0x0f;
   if (blockCode === 0 || rateCode === 15 || b[at + 3] >> 4 > 10 || b[at + 3] & 1) return null;
   // The frame or sample number, coded like UTF-8 (up to 7 bytes, 36 bits).
   const lead = b[at + 4];
-  const length = lead < 0x80 ? 1 : lead < 0xc0 ? 0 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : lead < 0xf8 ? 4 : lead < 0xfc ? 5 : lead < 0xfe ? 6 : lead === 0xfe ? 7 : 0;
+  const length =
+    lead < 0x80 ? 1 : lead < 0xc0 ? 0 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : lead < 0xf8 ? 4 : lead < 0xfc ? 5 : lead < 0xfe ? 6 : lead === 0xfe ? 7 : 0;
   if (!length) return null;
   let number = length === 1 ? lead : lead & (0x7f >> length);
   let p = at + 5;
@@ -91,7 +94,7 @@ export function splitFlacFrames(audio: Uint8Array): FlacFrames {
     const next = end < audio.length ? frameHeader(audio, end) : null;
     if (end < audio.length && !(next && follows(next, header))) continue;
     frames.push(audio.subarray(start, end));
-    (start = end), (header = next);
+    ((start = end), (header = next));
   }
   return { frames, rest: audio.subarray(start) };
 }

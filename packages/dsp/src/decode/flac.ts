@@ -24,7 +24,7 @@ const METADATA_STREAMINFO = 0;
 function readStreamInfo(bytes: Uint8Array, at: number, fail: Fail): StreamInfo {
   let info: Omit<StreamInfo, 'audioStart'> | null = null;
   let p = at + 4;
-  for (let last = false; !last; ) {
+  for (let last = false; !last;) {
     if (p + 4 > bytes.length) fail(`truncated FLAC (metadata ends at byte ${bytes.length})`);
     last = (bytes[p] & 0x80) !== 0;
     const type = bytes[p] & 0x7f;

@@ -15,7 +15,8 @@ export async function decodeMp3(bytes: Uint8Array, name: string, at: number): Pr
   if (!stream) fail(`not a valid MP3 file (no MPEG audio frame header at byte ${at})`);
   const { truncated, frames, declaredFrames, channels } = stream;
   if (truncated) fail(`truncated MP3 (the frame at byte ${truncated.at} needs ${truncated.length} bytes, ${bytes.length - truncated.at} present)`);
-  if (declaredFrames !== null && frames !== declaredFrames) fail(`truncated or corrupt MP3 (${frames} of the ${declaredFrames} frames its Info header declares)`);
+  if (declaredFrames !== null && frames !== declaredFrames)
+    fail(`truncated or corrupt MP3 (${frames} of the ${declaredFrames} frames its Info header declares)`);
   if (frames === 0) fail('MP3 file holds no audio frames');
 
   const { MPEGDecoder } = await import('mpg123-decoder');

@@ -18,8 +18,18 @@ export interface MpegStream {
 
 // Bitrates in kbit/s by [MPEG-1 ? 0 : 1][layer index 1..3 = III, II, I][bitrate index].
 const BITRATES = [
-  [[], [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320], [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384], [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448]],
-  [[], [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160], [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160], [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256]],
+  [
+    [],
+    [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+    [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+    [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+  ],
+  [
+    [],
+    [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+    [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+    [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+  ],
 ];
 // Sample rates by version bits (0 = MPEG-2.5, 2 = MPEG-2, 3 = MPEG-1) and rate index.
 const RATES: Record<number, number[]> = { 0: [11025, 12000, 8000], 2: [22050, 24000, 16000], 3: [44100, 48000, 32000] };
@@ -72,7 +82,8 @@ export function walkMpegFrames(bytes: Uint8Array, at: number): MpegStream | null
   let p = xing ? at + first.length : at;
   let frames = 0;
   for (let h = frameHeader(bytes, p); h; h = frameHeader(bytes, p)) {
-    if (p + h.length > bytes.length) return { sampleRate: first.sampleRate, channels: first.mono ? 1 : 2, frames, declaredFrames, truncated: { at: p, length: h.length } };
+    if (p + h.length > bytes.length)
+      return { sampleRate: first.sampleRate, channels: first.mono ? 1 : 2, frames, declaredFrames, truncated: { at: p, length: h.length } };
     frames++;
     p += h.length;
   }

@@ -30,7 +30,7 @@ function codecOf(packet: Uint8Array): string {
 export function walkOggPages(bytes: Uint8Array): OggStream {
   let codec = 'an unknown codec';
   let serial: number | null = null;
-  for (let p = 0; p < bytes.length; ) {
+  for (let p = 0; p < bytes.length;) {
     if (p + HEADER > bytes.length) return { codec, truncated: `the page header at byte ${p} is incomplete` };
     if (ascii(bytes, p, 4) !== 'OggS') return { codec, truncated: `no Ogg page at byte ${p} (lost sync)` };
     const view = new DataView(bytes.buffer, bytes.byteOffset + p, HEADER);

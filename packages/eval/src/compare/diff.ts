@@ -95,7 +95,11 @@ function pairing(A: RunGroup, B: RunGroup, options: DiffOptions): { comparison: 
       };
     }
     return {
-      comparison: { method: 'welch', n: A.runs.length + B.runs.length, description: `unpaired over ${A.runs.length} and ${B.runs.length} runs (different seeds): Welch` },
+      comparison: {
+        method: 'welch',
+        n: A.runs.length + B.runs.length,
+        description: `unpaired over ${A.runs.length} and ${B.runs.length} runs (different seeds): Welch`,
+      },
       test: (key) => {
         const [xa, xb] = [points(A, key), points(B, key)];
         if (xa.includes(null) || xb.includes(null)) return null;
@@ -211,7 +215,13 @@ export function formatDiff(diff: RunDiff, format: TableFormat = 'table'): string
     ].join('\n');
   const parts = [
     `A = ${diff.a}\nB = ${diff.b}`,
-    diff.params.length ? textTable(['param', 'A', 'B'], diff.params.map((p) => [p.key, display(p.a, 'param'), display(p.b, 'param')]), [false, false, false]) : 'params: identical',
+    diff.params.length
+      ? textTable(
+          ['param', 'A', 'B'],
+          diff.params.map((p) => [p.key, display(p.a, 'param'), display(p.b, 'param')]),
+          [false, false, false],
+        )
+      : 'params: identical',
   ];
   if (diff.dataset) {
     const short = (h: string | null) => h?.slice(0, 12) ?? '(none)';
@@ -224,7 +234,13 @@ export function formatDiff(diff: RunDiff, format: TableFormat = 'table'): string
     diff.metrics.length
       ? textTable(
           ['metric', 'A', 'B', 'change', '95% CI', 'verdict'],
-          diff.metrics.map((m) => [m.key, ...[m.a, m.b].map((v) => display(v, 'metric', decimals(m.key))), signed(m.delta, decimals(m.key)), interval(m), m.verdict?.sentence ?? '']),
+          diff.metrics.map((m) => [
+            m.key,
+            ...[m.a, m.b].map((v) => display(v, 'metric', decimals(m.key))),
+            signed(m.delta, decimals(m.key)),
+            interval(m),
+            m.verdict?.sentence ?? '',
+          ]),
           [false, true, true, true, false, false],
         )
       : 'metrics: none recorded',

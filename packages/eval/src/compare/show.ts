@@ -107,7 +107,9 @@ function showCell(cell: MetricCell, digits: number): string {
   if (cell.point === null) return '-';
   const f = (x: number) => x.toFixed(digits);
   const ci = cell.ci95 ? ` [${f(cell.ci95[0])}, ${f(cell.ci95[1])}]` : '';
-  return cell.n === undefined ? `${f(cell.point)}${ci}` : `${f(cell.point)}${cell.std === null || cell.std === undefined ? '' : ` ± ${f(cell.std)}`}${ci} (n=${cell.n})`;
+  return cell.n === undefined
+    ? `${f(cell.point)}${ci}`
+    : `${f(cell.point)}${cell.std === null || cell.std === undefined ? '' : ` ± ${f(cell.std)}`}${ci} (n=${cell.n})`;
 }
 
 /** JSON/CSV fields of a metric cell: `<path>` (the point), and `<path>.ci95`, `.std`, `.n` where they exist. */
@@ -139,7 +141,12 @@ export function expShow(records: readonly RunRecord[], options: ExpShowOptions =
       const v = c.get(g);
       return isCell(v) ? cellFields(c.name, v) : [[c.name, v ?? null] as [string, unknown]];
     });
-  if (format === 'json') return JSON.stringify(rows.map((g) => Object.fromEntries(fields(g))), null, 2);
+  if (format === 'json')
+    return JSON.stringify(
+      rows.map((g) => Object.fromEntries(fields(g))),
+      null,
+      2,
+    );
   if (format === 'csv') {
     const values = rows.map((g) => new Map(fields(g)));
     // Every field any row has (an interval column exists when some run has an interval), column by column.

@@ -119,8 +119,7 @@ export function melComparisonSpec(
 ): TopLevelSpec {
   const [nMels, frames] = shape;
   const cell = nMels * frames;
-  if (logmel.length !== labels.length * cell)
-    throw new Error(`logmel has ${logmel.length} floats, expected ${labels.length} clips of [${shape}]`);
+  if (logmel.length !== labels.length * cell) throw new Error(`logmel has ${logmel.length} floats, expected ${labels.length} clips of [${shape}]`);
   const pick = (name: string) => {
     const index = classes.indexOf(name);
     if (index < 0) throw new Error(`class '${name}' is not one of: ${classes.join(', ')}`);
@@ -144,8 +143,7 @@ export function melComparisonSpec(
     let count = 0;
     for (const m of c.members) {
       const used = Math.min(frames, realFrames?.[m] ?? frames);
-      for (let band = 0; band < nMels; band++)
-        for (let f = 0; f < used; f++) sum[band] += logmel[m * cell + band * frames + f];
+      for (let band = 0; band < nMels; band++) for (let f = 0; f < used; f++) sum[band] += logmel[m * cell + band * frames + f];
       count += used;
     }
     return Array.from(sum, (total, band) => ({ band, class: c.name, dB: total / Math.max(1, count) }));

@@ -22,9 +22,7 @@ const DEJAVU = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 function canonicalIds(svg: string): string {
   const ids = [...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
   const renamed = new Map(ids.map((id, k) => [id, `${id.replace(/_?\d+$/, '')}-${k}`]));
-  return svg.replace(/(\sid="|url\(#|href="#)([^")]+)/g, (all, prefix: string, id: string) =>
-    renamed.has(id) ? prefix + renamed.get(id) : all,
-  );
+  return svg.replace(/(\sid="|url\(#|href="#)([^")]+)/g, (all, prefix: string, id: string) => (renamed.has(id) ? prefix + renamed.get(id) : all));
 }
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {

@@ -6,8 +6,8 @@
 /** Lanczos coefficients for g = 7, n = 9 (Godfrey); relative error about 1e-15 for x ≥ ½. */
 const LANCZOS_G = 7;
 const LANCZOS_COEFFICIENTS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -86,14 +86,7 @@ export function logBeta(a: number, b: number): number {
   const small = Math.min(a, b);
   if (large < STIRLING_THRESHOLD) return logGamma(a) + logGamma(b) - logGamma(a + b);
   const sum = large + small;
-  return (
-    logGamma(small) -
-    (large - 0.5) * Math.log1p(small / large) -
-    small * Math.log(sum) +
-    small +
-    stirlingCorrection(large) -
-    stirlingCorrection(sum)
-  );
+  return logGamma(small) - (large - 0.5) * Math.log1p(small / large) - small * Math.log(sum) + small + stirlingCorrection(large) - stirlingCorrection(sum);
 }
 
 /** Smallest magnitude the Lentz recurrence lets a denominator take (Numerical Recipes' FPMIN). */

@@ -102,10 +102,7 @@ export function studentTQuantile(p: number, df: number): number {
   const massFromCentre = Math.abs(p - 0.5);
   const tailMass = p < 0.5 ? p : 1 - p;
   if (massFromCentre === 0) return 0;
-  const shortfall =
-    massFromCentre <= 0.25
-      ? (t: number) => centralMass(t, df) - massFromCentre
-      : (t: number) => tailMass - upperTail(t, df);
+  const shortfall = massFromCentre <= 0.25 ? (t: number) => centralMass(t, df) - massFromCentre : (t: number) => tailMass - upperTail(t, df);
   let t = 0;
   for (let step = 0; step < MAX_NEWTON_STEPS; step++) {
     const increment = -shortfall(t) / density(t, df);

@@ -74,8 +74,7 @@ export function verdict(
   const interval = ci95 === null ? '' : ` [${format(ci95[0])}, ${format(ci95[1])}]`;
   const none = (sentence: string, withinTolerance = false): Verdict => ({ direction: 'none', withinTolerance, sentence });
 
-  if (Math.abs(difference) < atol)
-    return none(`within tolerance: ${nameB} − ${nameA} = ${format(difference)}${interval}, |Δ| < atol ${atol}`, true);
+  if (Math.abs(difference) < atol) return none(`within tolerance: ${nameB} − ${nameA} = ${format(difference)}${interval}, |Δ| < atol ${atol}`, true);
   if (ci95 === null) return none(`no difference detectable (no interval from one value; ${nameB} − ${nameA} = ${format(difference)})`);
   if (ci95[0] > 0) return { direction: 'higher', withinTolerance: false, sentence: `${nameB} higher by ${format(difference)}${interval}` };
   if (ci95[1] < 0) return { direction: 'lower', withinTolerance: false, sentence: `${nameB} lower by ${format(-difference)}${interval}` };

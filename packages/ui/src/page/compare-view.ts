@@ -19,7 +19,13 @@ export async function compareView(ids: string[]): Promise<void> {
     ...diffs.map((d, i) => {
       const m = d.metrics.find((x) => x.key === key);
       const v = verdicts[i].find((x) => x.key === key);
-      return h('span', {}, valueWithCi(i + 1, key, m?.b ?? null), m?.delta != null ? h('span', { class: 'delta' }, ` (${signed(m.delta)})`) : null, v ? h('div', { class: 'verdict' }, v.verdict.sentence) : null);
+      return h(
+        'span',
+        {},
+        valueWithCi(i + 1, key, m?.b ?? null),
+        m?.delta != null ? h('span', { class: 'delta' }, ` (${signed(m.delta)})`) : null,
+        v ? h('div', { class: 'verdict' }, v.verdict.sentence) : null,
+      );
     }),
   ];
   // Every metric of any diff: the key metrics first, the others (per gender, counts, …) folded away.
@@ -31,9 +37,20 @@ export async function compareView(ids: string[]): Promise<void> {
   const hasVerdicts = verdicts.some((v) => v.length > 0);
   show(
     h('h1', {}, `Compare ${records.length} runs`),
-    h('p', {}, 'Deltas are from the first run, ', link(base.id), hasVerdicts ? '; verdicts are paired over the runs\' shared folds.' : '; these runs have no shared folds, so no paired verdict (deltas only).'),
+    h(
+      'p',
+      {},
+      'Deltas are from the first run, ',
+      link(base.id),
+      hasVerdicts ? "; verdicts are paired over the runs' shared folds." : '; these runs have no shared folds, so no paired verdict (deltas only).',
+    ),
     h('h2', {}, 'Params that differ'),
-    params.length ? table(['param', ...records.map((r) => link(r.id))], params.map((p) => [p.key, ...p.values.map((v) => h('code', {}, valueText(v)))])) : h('p', {}, 'identical params'),
+    params.length
+      ? table(
+          ['param', ...records.map((r) => link(r.id))],
+          params.map((p) => [p.key, ...p.values.map((v) => h('code', {}, valueText(v)))]),
+        )
+      : h('p', {}, 'identical params'),
     h('h2', {}, 'Metrics'),
     table(header(), keys.filter((k) => keyMetrics.includes(k)).map(metricRow), numeric),
     h('details', {}, h('summary', {}, 'all metrics'), table(header(), keys.filter((k) => !keyMetrics.includes(k)).map(metricRow), numeric)),
@@ -45,7 +62,9 @@ export async function compareView(ids: string[]): Promise<void> {
       { class: 'cols' },
       records.map((r) => {
         const m = r.metrics as EvalMetrics | null;
-        return m?.test ? chart(`confusion-${r.id}`, confusionMatrixSpec(m.test.confusionMatrix, m.classes, { normalize: true, title: r.id })) : h('p', {}, `${r.id}: no test metrics`);
+        return m?.test
+          ? chart(`confusion-${r.id}`, confusionMatrixSpec(m.test.confusionMatrix, m.classes, { normalize: true, title: r.id }))
+          : h('p', {}, `${r.id}: no test metrics`);
       }),
     ),
   );

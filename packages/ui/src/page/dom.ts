@@ -21,12 +21,37 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 /** A table; cells of columns listed in `numeric` are right-aligned. */
 export function table(header: Child[], rows: Child[][], numeric: (column: number) => boolean = () => false): HTMLTableElement {
   const cell = (tag: 'th' | 'td', c: Child, i: number) => h(tag, numeric(i) ? { class: 'num' } : {}, c);
-  return h('table', {}, h('thead', {}, h('tr', {}, header.map((c, i) => cell('th', c, i)))), h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c, i) => cell('td', c, i))))));
+  return h(
+    'table',
+    {},
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        header.map((c, i) => cell('th', c, i)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((r) =>
+        h(
+          'tr',
+          {},
+          r.map((c, i) => cell('td', c, i)),
+        ),
+      ),
+    ),
+  );
 }
 
 /** Replace the page's content. */
 export function show(...children: Child[]): HTMLElement {
   const app = document.getElementById('app')!;
-  app.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
+  app.replaceChildren(
+    ...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c)),
+  );
   return app;
 }

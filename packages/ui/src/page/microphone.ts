@@ -11,7 +11,9 @@ export interface Recording {
 
 export async function startRecording(): Promise<Recording> {
   // Raw input: echo cancellation, noise suppression and gain control would change the signal the model sees.
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+  const stream = await navigator.mediaDevices.getUserMedia({
+    audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+  });
   const context = new AudioContext();
   await context.audioWorklet.addModule('/assets/recorder-worklet.js');
   const source = context.createMediaStreamSource(stream);

@@ -45,7 +45,14 @@ export function loadRunModel(record: RunRecord): Promise<RunModel> {
         if (!Array.isArray(classes)) throw new Error(`${base}/model.json: no userDefinedMetadata.classes`);
         const res = await fetch(`${base}/standardization.json`);
         if (!res.ok) throw new Error(`${base}/standardization.json: HTTP ${res.status}`);
-        return { runId: record.id, model, standardization: await res.json(), classes, trim: trimParams.parse(record.params.trim), mel: melParams.parse(record.params.mel) };
+        return {
+          runId: record.id,
+          model,
+          standardization: await res.json(),
+          classes,
+          trim: trimParams.parse(record.params.trim),
+          mel: melParams.parse(record.params.mel),
+        };
       })(),
     );
   return cache.get(record.id)!;

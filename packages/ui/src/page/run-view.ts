@@ -24,9 +24,26 @@ function metricsTable(m: EvalMetrics, intervals: Record<string, [number, number]
       ['samples', ...splits.map((s) => String(m[s]!.count))],
       row('accuracy (%)', 'accuracy', pct, (s) => s.accuracy),
       row('balanced accuracy / UAR (%)', 'balancedAccuracy', pct, (s) => s.balancedAccuracy),
-      row('macro-F1', 'macroF1', (v) => v.toFixed(3), (s) => s.macroF1),
-      row('weighted F1', 'weightedF1', (v) => v.toFixed(3), (s) => s.weightedF1),
-      ...genders.map((g) => row(`macro-F1, ${g} speakers`, `byGender.${g}.macroF1`, (v) => v.toFixed(3), (s) => s.byGender[g]?.macroF1 ?? NaN)),
+      row(
+        'macro-F1',
+        'macroF1',
+        (v) => v.toFixed(3),
+        (s) => s.macroF1,
+      ),
+      row(
+        'weighted F1',
+        'weightedF1',
+        (v) => v.toFixed(3),
+        (s) => s.weightedF1,
+      ),
+      ...genders.map((g) =>
+        row(
+          `macro-F1, ${g} speakers`,
+          `byGender.${g}.macroF1`,
+          (v) => v.toFixed(3),
+          (s) => s.byGender[g]?.macroF1 ?? NaN,
+        ),
+      ),
     ],
     (c) => c > 0,
   );
@@ -44,20 +61,39 @@ export async function runView(id: string): Promise<void> {
   const { record, history, params, intervals } = await fetchRun(id);
   const m = record.metrics as EvalMetrics | null;
   const confusions = m
-    ? SPLITS.filter((s) => m[s]).flatMap((s) => [false, true].map((normalize) =>
-        chart(`confusion-${s}-${normalize ? 'normalised' : 'counts'}`, confusionMatrixSpec(m[s]!.confusionMatrix, m.classes, { normalize, title: `Confusion matrix, ${s}` })),
-      ))
+    ? SPLITS.filter((s) => m[s]).flatMap((s) =>
+        [false, true].map((normalize) =>
+          chart(
+            `confusion-${s}-${normalize ? 'normalised' : 'counts'}`,
+            confusionMatrixSpec(m[s]!.confusionMatrix, m.classes, { normalize, title: `Confusion matrix, ${s}` }),
+          ),
+        ),
+      )
     : [];
   const base = `/runs/${encodeURIComponent(record.id)}`;
   show(
     h('h1', {}, `Run ${record.id}`),
-    h('p', {}, `created ${timeText(record.createdAt)}`, record.gitCommit ? ` · commit ${record.gitCommit.slice(0, 12)}` : '', record.backend ? ` · backend ${record.backend}` : '', ' · ',
-      h('a', { href: `${base}/eval/report.html` }, 'report.html'), ' · ', h('a', { href: `#/try/${encodeURIComponent(record.id)}` }, 'try this model')),
+    h(
+      'p',
+      {},
+      `created ${timeText(record.createdAt)}`,
+      record.gitCommit ? ` · commit ${record.gitCommit.slice(0, 12)}` : '',
+      record.backend ? ` · backend ${record.backend}` : '',
+      ' · ',
+      h('a', { href: `${base}/eval/report.html` }, 'report.html'),
+      ' · ',
+      h('a', { href: `#/try/${encodeURIComponent(record.id)}` }, 'try this model'),
+    ),
     m ? h('p', { class: 'muted' }, `Split protocol: ${m.protocol.description}.`) : h('p', { class: 'muted' }, 'This run has no metrics (no eval stage).'),
     m && h('h2', {}, 'Metrics'),
     m && metricsTable(m, intervals),
     m && h('h2', {}, 'Per class'),
-    m && h('div', { class: 'cols' }, SPLITS.filter((s) => m[s]).map((s) => h('div', {}, h('h3', {}, s), perClass(m[s]!)))),
+    m &&
+      h(
+        'div',
+        { class: 'cols' },
+        SPLITS.filter((s) => m[s]).map((s) => h('div', {}, h('h3', {}, s), perClass(m[s]!))),
+      ),
     m && h('h2', {}, 'Confusion matrices'),
     h('div', { class: 'cols' }, confusions),
     h('h2', {}, 'Learning curves'),
@@ -65,7 +101,12 @@ export async function runView(id: string): Promise<void> {
     h('h2', {}, 'Why each stage ran'),
     table(
       ['stage', 'ran', 'why', 'outputs'],
-      Object.entries(record.stages).map(([stage, s]) => [stage, s.ran ? `ran in ${(s.wallMs / 1000).toFixed(1)} s` : 'from cache', s.ran ? s.reasons.join('; ') || 'no reason recorded' : 'up to date', h('code', {}, s.outputsHash.slice(0, 12))]),
+      Object.entries(record.stages).map(([stage, s]) => [
+        stage,
+        s.ran ? `ran in ${(s.wallMs / 1000).toFixed(1)} s` : 'from cache',
+        s.ran ? s.reasons.join('; ') || 'no reason recorded' : 'up to date',
+        h('code', {}, s.outputsHash.slice(0, 12)),
+      ]),
     ),
     h('h2', {}, 'Data and code'),
     table(
@@ -77,7 +118,23 @@ export async function runView(id: string): Promise<void> {
       ],
     ),
     h('h2', {}, 'Params'),
-    Object.keys(record.overrides).length ? h('p', {}, 'overrides: ', h('code', {}, Object.entries(record.overrides).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' '))) : null,
-    table(['param', 'value'], params.map(([k, v]) => [k, h('code', {}, valueText(v))])),
+    Object.keys(record.overrides).length
+      ? h(
+          'p',
+          {},
+          'overrides: ',
+          h(
+            'code',
+            {},
+            Object.entries(record.overrides)
+              .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+              .join(' '),
+          ),
+        )
+      : null,
+    table(
+      ['param', 'value'],
+      params.map(([k, v]) => [k, h('code', {}, valueText(v))]),
+    ),
   );
 }

@@ -22,12 +22,16 @@ function header(column: Column): HTMLElement {
   const ascending = state.asc ?? column.kind !== 'metric';
   return h(
     'th',
-    { class: `sortable${sorted ? ' sorted' : ''}${sorted && ascending ? ' asc' : ''}${column.kind === 'metric' ? ' num' : ''}`, title: 'sort', onclick: () => {
-      // First click: the column's natural order (metrics high to low); clicking again flips it.
-      state.asc = sorted ? !ascending : undefined;
-      state.sort = column.name;
-      void runsView();
-    } },
+    {
+      class: `sortable${sorted ? ' sorted' : ''}${sorted && ascending ? ' asc' : ''}${column.kind === 'metric' ? ' num' : ''}`,
+      title: 'sort',
+      onclick: () => {
+        // First click: the column's natural order (metrics high to low); clicking again flips it.
+        state.asc = sorted ? !ascending : undefined;
+        state.sort = column.name;
+        void runsView();
+      },
+    },
     column.name,
   );
 }
@@ -41,12 +45,15 @@ function filterSelect(table: RunsTable): HTMLElement {
     'filter: ',
     h(
       'select',
-      { 'data-role': 'filter', onchange: (e) => {
-        const v = (e.target as HTMLSelectElement).value;
-        const split = v.indexOf('=');
-        state.filter = v ? { key: v.slice(0, split), value: JSON.parse(v.slice(split + 1)) } : undefined;
-        void runsView();
-      } },
+      {
+        'data-role': 'filter',
+        onchange: (e) => {
+          const v = (e.target as HTMLSelectElement).value;
+          const split = v.indexOf('=');
+          state.filter = v ? { key: v.slice(0, split), value: JSON.parse(v.slice(split + 1)) } : undefined;
+          void runsView();
+        },
+      },
       h('option', { value: '' }, 'all runs'),
       options.map((o) => h('option', o === current ? { value: o, selected: '' } : { value: o }, o.replace('=', ' = '))),
     ),
@@ -55,13 +62,26 @@ function filterSelect(table: RunsTable): HTMLElement {
 
 export async function runsView(): Promise<void> {
   const table = await fetchRuns(state);
-  const compare = h('button', { disabled: picked.size < 2 ? '' : undefined, 'data-role': 'compare', onclick: () => (location.hash = `#/compare/${[...picked].map(encodeURIComponent).join(',')}`) }, 'Compare selected');
+  const compare = h(
+    'button',
+    {
+      disabled: picked.size < 2 ? '' : undefined,
+      'data-role': 'compare',
+      onclick: () => (location.hash = `#/compare/${[...picked].map(encodeURIComponent).join(',')}`),
+    },
+    'Compare selected',
+  );
   const pick = (id: string) =>
-    h('input', { type: 'checkbox', 'data-run': id, ...(picked.has(id) ? { checked: '' } : {}), onchange: (e) => {
-      if ((e.target as HTMLInputElement).checked) picked.add(id);
-      else picked.delete(id);
-      compare.toggleAttribute('disabled', picked.size < 2);
-    } });
+    h('input', {
+      type: 'checkbox',
+      'data-run': id,
+      ...(picked.has(id) ? { checked: '' } : {}),
+      onchange: (e) => {
+        if ((e.target as HTMLInputElement).checked) picked.add(id);
+        else picked.delete(id);
+        compare.toggleAttribute('disabled', picked.size < 2);
+      },
+    });
   show(
     h('h1', {}, 'Runs'),
     h('p', { class: 'muted' }, `${table.rows.length} of ${table.total} recorded runs in data/runs; params shown are those that differ.`),
@@ -72,7 +92,18 @@ export async function runsView(): Promise<void> {
           'table',
           { 'data-role': 'runs' },
           h('thead', {}, h('tr', {}, h('th', {}, ''), table.columns.map(header))),
-          h('tbody', {}, table.rows.map((row) => h('tr', { 'data-run': String(row.id) }, h('td', {}, pick(String(row.id))), table.columns.map((c) => h('td', c.kind === 'metric' ? { class: 'num' } : {}, cell(c, row, table)))))),
+          h(
+            'tbody',
+            {},
+            table.rows.map((row) =>
+              h(
+                'tr',
+                { 'data-run': String(row.id) },
+                h('td', {}, pick(String(row.id))),
+                table.columns.map((c) => h('td', c.kind === 'metric' ? { class: 'num' } : {}, cell(c, row, table))),
+              ),
+            ),
+          ),
         ),
   );
 }

@@ -29,7 +29,18 @@ export function overlaidCurvesSpec(runs: { id: string; history: TrainingHistory 
       x: { field: 'epoch', type: 'quantitative' as const, axis: { tickMinStep: 1 }, scale: { domainMin: 1 } },
       y: { field: 'value', type: 'quantitative' as const, title: metric, scale: { zero: false } },
       color: { field: 'run', type: 'nominal' as const, title: 'run' },
-      strokeDash: { field: 'split', type: 'nominal' as const, scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] }, title: null },
+      strokeDash: {
+        field: 'split',
+        type: 'nominal' as const,
+        scale: {
+          domain: ['train', 'validation'],
+          range: [
+            [1, 0],
+            [5, 3],
+          ],
+        },
+        title: null,
+      },
     },
   });
   return { ...SPEC_BASE, title: 'Learning curves', data: { values }, hconcat: [panel('loss'), panel('accuracy')] } as TopLevelSpec;

@@ -28,7 +28,11 @@ function resultView(source: string, row: FeatureRow, probabilities: Record<strin
     'section',
     { 'data-role': 'prediction', 'data-source': source, 'data-label': label, 'data-probabilities': JSON.stringify(probabilities) },
     h('h2', {}, `${source}: ${label} (${(100 * best).toFixed(1)}%)`),
-    h('p', { class: 'muted' }, `run ${runId} · source ${row.sourceRate} Hz × ${row.sourceChannels} ch · trimmed to [${row.trimStart}, ${row.trimEnd}) at ${row.frames} frames · TF.js ${backend}`),
+    h(
+      'p',
+      { class: 'muted' },
+      `run ${runId} · source ${row.sourceRate} Hz × ${row.sourceChannels} ch · trimmed to [${row.trimStart}, ${row.trimEnd}) at ${row.frames} frames · TF.js ${backend}`,
+    ),
     chart('probabilities', probabilitiesSpec(probabilities)),
   );
 }
@@ -60,10 +64,15 @@ export async function tryView(runId?: string): Promise<void> {
   };
   const onFile = (file: File) => predict(file.name, async (m) => extractFeatures(new Uint8Array(await file.arrayBuffer()), file.name, m.trim, m.mel));
 
-  const input = h('input', { type: 'file', accept: 'audio/*,.wav,.flac,.mp3,.ogg,.opus', 'data-role': 'file', onchange: (e) => {
-    const file = (e.target as HTMLInputElement).files?.[0];
-    if (file) void onFile(file);
-  } });
+  const input = h('input', {
+    type: 'file',
+    accept: 'audio/*,.wav,.flac,.mp3,.ogg,.opus',
+    'data-role': 'file',
+    onchange: (e) => {
+      const file = (e.target as HTMLInputElement).files?.[0];
+      if (file) void onFile(file);
+    },
+  });
   const drop = h('div', { class: 'drop', 'data-role': 'drop' }, 'Drop an audio file here (WAV, FLAC, MP3, OGG Vorbis, Opus) or ', input);
   drop.addEventListener('dragover', (e) => (e.preventDefault(), drop.classList.add('over')));
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
@@ -97,13 +106,22 @@ export async function tryView(runId?: string): Promise<void> {
     }
   });
 
-  const pick = h('select', { 'data-role': 'run', onchange: (e) => (location.hash = `#/try/${encodeURIComponent((e.target as HTMLSelectElement).value)}`) },
-    ids.map((id) => h('option', id === chosen ? { value: id, selected: '' } : { value: id }, id)));
+  const pick = h(
+    'select',
+    { 'data-role': 'run', onchange: (e) => (location.hash = `#/try/${encodeURIComponent((e.target as HTMLSelectElement).value)}`) },
+    ids.map((id) => h('option', id === chosen ? { value: id, selected: '' } : { value: id }, id)),
+  );
   show(
     h('h1', {}, 'Try it'),
-    h('p', {}, 'Model: ', pick, ' · the audio never leaves this page: it is decoded, resampled and turned into a log-Mel here by the pipeline\'s own code, and classified by TF.js.'),
+    h(
+      'p',
+      {},
+      'Model: ',
+      pick,
+      " · the audio never leaves this page: it is decoded, resampled and turned into a log-Mel here by the pipeline's own code, and classified by TF.js.",
+    ),
     drop,
-    h('p', {}, record, ' from the microphone (resampled from the device\'s rate by the pipeline\'s resampler)'),
+    h('p', {}, record, " from the microphone (resampled from the device's rate by the pipeline's resampler)"),
     status,
     output,
   );
