@@ -3,7 +3,8 @@
  *   build           bundler, WAT compiler, code keys: imports no @ser package
  *   core, dsp       the stage contract, runner and store (core may use build); signal primitives (dsp uses none)
  *   stage packages  those whose package.json lists "ser.stages": may use build, core, dsp and one another, without cycles
- *   cli, ui         the applications on top: no package imports them
+ *   ui              an application (the web app): may use the layers below; only cli imports it
+ *   cli             the command line on top: mounts the applications; no package imports it
  * A package's imports are the module specifiers in its src/ and bin/ files (`import`, `export … from`, dynamic
  * `import('…')`); its declared dependencies are package.json's dependencies, optionalDependencies and
  * peerDependencies. The two must name the same @ser packages. Checked by tools/test/layers.test.ts.
@@ -21,6 +22,8 @@ const MAY_IMPORT = {
   dsp: [],
   stage: ['build', 'core', 'dsp', 'stage'],
   app: ['build', 'core', 'dsp', 'stage'],
+  // The command line mounts the apps (`ser ui`) and nothing imports it.
+  cli: ['build', 'core', 'dsp', 'stage', 'app'],
 } as const satisfies Record<string, readonly string[]>;
 
 type Layer = keyof typeof MAY_IMPORT;
@@ -30,7 +33,7 @@ const NAMED_LAYERS: Record<string, Layer> = {
   '@ser/build': 'build',
   '@ser/core': 'core',
   '@ser/dsp': 'dsp',
-  '@ser/cli': 'app',
+  '@ser/cli': 'cli',
   '@ser/ui': 'app',
 };
 

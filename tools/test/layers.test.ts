@@ -63,7 +63,7 @@ describe('layerViolations of a made-up workspace', () => {
     );
     expect(layerViolations(workspace)).toEqual([
       'packages/dsp/src/index.ts:1: @ser/dsp imports @ser/build (layer build), but layer dsp may import no @ser package',
-      'packages/features/src/index.ts:1: @ser/features imports @ser/cli (layer app), but layer stage may import only build, core, dsp, stage',
+      'packages/features/src/index.ts:1: @ser/features imports @ser/cli (layer cli), but layer stage may import only build, core, dsp, stage',
       'cycle: @ser/cli → @ser/model → @ser/features → @ser/cli',
     ]);
   });

@@ -158,7 +158,8 @@ describe('nx run pipeline:all, incrementally', () => {
 
   it('an edit to code only `ser exp` or `ser bench` uses: nothing reruns', () => {
     expect(
-      runEdited('packages/eval/src/compare.ts', (t) => t.replace("'test.macroF1', 'test.accuracy'", "'test.macroF1', 'test.weightedF1', 'test.accuracy'")).ran,
+      runEdited('packages/eval/src/compare/show.ts', (t) => t.replace("'test.macroF1', 'test.accuracy'", "'test.macroF1', 'test.weightedF1', 'test.accuracy'"))
+        .ran,
     ).toEqual([]);
     expect(
       runEdited('packages/model/src/bench.ts', (t) =>

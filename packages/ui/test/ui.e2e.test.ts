@@ -217,7 +217,9 @@ describe('ser ui', () => {
     expect(text).toMatch(/train\.learningRate\s+0\.001\s+0\.002/);
     const diff = JSON.parse(ws.ser(['exp', 'diff', ...runIds, '--json']).output);
     const f1 = diff.metrics.find((m: { key: string }) => m.key === 'test.macroF1');
-    expect(text).toContain(`${f1.b.toFixed(4)} (${f1.delta >= 0 ? '+' : ''}${f1.delta.toFixed(4)})`);
+    // B's value, its bootstrap interval (metrics.json's summary), and the delta from A.
+    const [lo, hi] = ws.readJson(`data/runs/${runIds[1]}.json`).metrics.summary['test.macroF1'].ci95 as number[];
+    expect(text).toContain(`${f1.b.toFixed(4)} [${lo.toFixed(3)}, ${hi.toFixed(3)}] (${f1.delta >= 0 ? '+' : ''}${f1.delta.toFixed(4)})`);
     await page.locator('main').screenshot({ path: join(shots, 'compare.png') });
     await page.close();
   });
