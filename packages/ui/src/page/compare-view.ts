@@ -42,7 +42,10 @@ export async function compareView(ids: string[]): Promise<void> {
       {},
       'Deltas are from the first run, ',
       link(base.id),
-      hasVerdicts ? "; verdicts are paired over the runs' shared folds." : '; these runs have no shared folds, so no paired verdict (deltas only).',
+      // Each diff says how its verdicts were made (paired over folds, seeds or the same test recordings), or why there are none.
+      hasVerdicts
+        ? `; verdicts: ${diffs.map((d) => d.comparison?.description ?? `none (${d.noVerdict})`).join('; ')}.`
+        : `; no verdicts: ${diffs[0]?.noVerdict ?? 'one run'}.`,
     ),
     h('h2', {}, 'Params that differ'),
     params.length
