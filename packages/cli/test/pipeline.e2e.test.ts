@@ -128,50 +128,49 @@ describe('nx run pipeline:all, incrementally', () => {
     expect(ws.readJson('data/mel/manifest.json').reasons).toEqual(['param mel.nMels: 128 → 64']);
   });
 
-  it('mel.nMels changed back: all from cache', () => {
-    expect(run().ran).toEqual([]);
-  });
-
-  /** Run with `file` edited by `edit`, then put it back. */
-  function runEdited(file: string, edit: (text: string) => string): { ran: string[]; output: string } {
-    const path = join(ws.root, file);
-    const original = readFileSync(path, 'utf8');
-    const edited = edit(original);
-    expect(edited).not.toBe(original);
-    writeFileSync(path, edited);
+  /** Run with each file edited by its edit (every edit must change its file), then put them back. */
+  function runEdited(...edits: [file: string, edit: (text: string) => string][]): { ran: string[]; output: string } {
+    const originals = edits.map(([file, edit]) => {
+      const path = join(ws.root, file);
+      const original = readFileSync(path, 'utf8');
+      const edited = edit(original);
+      expect(edited, file).not.toBe(original);
+      writeFileSync(path, edited);
+      return [path, original] as const;
+    });
     try {
       return run();
     } finally {
-      writeFileSync(path, original);
+      for (const [path, original] of originals) writeFileSync(path, original);
     }
   }
 
   it('a comment-only edit in a file the train stage imports: nothing reruns', () => {
-    const { ran } = runEdited(
+    const { ran } = runEdited([
       'packages/model/src/train.ts',
       (t) =>
         t.replace('export interface TrainData {', '/** Rows for one training call (an edited comment). */\nexport interface TrainData {') +
         '\n// trailing note\n',
-    );
+    ]);
     expect(ran).toEqual([]);
   });
 
   it('an edit to code only `ser exp` or `ser bench` uses: nothing reruns', () => {
-    expect(
-      runEdited('packages/eval/src/compare/show.ts', (t) => t.replace("'test.macroF1', 'test.accuracy'", "'test.macroF1', 'test.weightedF1', 'test.accuracy'"))
-        .ran,
-    ).toEqual([]);
-    expect(
-      runEdited('packages/model/src/bench.ts', (t) =>
-        t.replace(/(export async function benchTrain\([^)]*\)[^{]*\{\n)/, "$1  console.error('bench: an edited line');\n"),
-      ).ran,
-    ).toEqual([]);
+    const { ran } = runEdited(
+      ['packages/eval/src/compare/show.ts', (t) => t.replace("'test.macroF1', 'test.accuracy'", "'test.macroF1', 'test.weightedF1', 'test.accuracy'")],
+      [
+        'packages/model/src/bench.ts',
+        (t) => t.replace(/(export async function benchTrain\([^)]*\)[^{]*\{\n)/, "$1  console.error('bench: an edited line');\n"),
+      ],
+    );
+    expect(ran).toEqual([]);
   });
 
   it('a real edit to split code: split and the stages whose inputs changed, not augment', () => {
-    const { ran } = runEdited('packages/split/src/split.ts', (t) =>
-      t.replace("rngFor(params.seed, 'split', label)", "rngFor(params.seed + 1, 'split', label)"),
-    );
+    const { ran } = runEdited([
+      'packages/split/src/split.ts',
+      (t) => t.replace("rngFor(params.seed, 'split', label)", "rngFor(params.seed + 1, 'split', label)"),
+    ]);
     expect(ran).toEqual(['split', 'train', 'eval']);
     expect(ws.readJson('data/split/manifest.json').reasons).toEqual(['code changed']);
     expect(ws.readJson('data/train/manifest.json').reasons).toEqual(["upstream 'split' output changed"]);
@@ -180,7 +179,7 @@ describe('nx run pipeline:all, incrementally', () => {
   it('a real edit to augment code: augment and the stages whose inputs changed', () => {
     const before = ws.readJson('data/augment/manifest.json').outputsHash;
     // Twice the noise amplitude (a scaled signal would not do: power_to_db(ref=max) does not see scale).
-    const { ran } = runEdited('packages/augment/src/noise.ts', (t) => t.replace('y[i] + sigma * rng.normal()', 'y[i] + 2 * sigma * rng.normal()'));
+    const { ran } = runEdited(['packages/augment/src/noise.ts', (t) => t.replace('y[i] + sigma * rng.normal()', 'y[i] + 2 * sigma * rng.normal()')]);
     expect(ran).toEqual(['augment', 'train', 'eval']);
     expect(ws.readJson('data/augment/manifest.json').reasons).toEqual(['code changed']);
     expect(ws.readJson('data/augment/manifest.json').outputsHash).not.toBe(before);
