@@ -49,6 +49,12 @@ export const trainParams = z
       .prefault({}),
     /** Train on the augmented variants of training recordings too. */
     useAugmented: z.boolean().default(true),
+    /**
+     * With useAugmented: `all` trains on every recording and every one of its variants each epoch (the
+     * original project's); `one` shows each recording once per epoch, as itself or one of its variants
+     * drawn at random (seeded): the same augmentation at 1/(1+variants) of the samples per epoch.
+     */
+    variantsPerEpoch: z.enum(['all', 'one']).default('all'),
     /** Data-parallel gradient workers (wasm/cpu); 0 = one per core. */
     workers: z.number().int().nonnegative().default(0),
   })

@@ -27,19 +27,24 @@ export function formatEpoch(e: EpochRecord, epochs: number): string {
   );
 }
 
-/** Rows of one or more tensor tables, as one [rows, nMels·frames] array, with their labels. */
-function gather(parts: { tensors: TensorBatch; rows: number[]; labels: (row: number) => number }[]): TrainData {
+/** Rows of one or more tensor tables, as one [rows, nMels·frames] array, with their labels and the recording each was made from. */
+function gather(parts: { tensors: TensorBatch; rows: number[]; labels: (row: number) => number; recording: (row: number) => string }[]): TrainData {
   const size = parts[0].tensors.shape[0] * parts[0].tensors.shape[1];
   const total = parts.reduce((n, p) => n + p.rows.length, 0);
   const x = new Float32Array(total * size);
   const labels = new Int32Array(total);
+  const recordings = new Int32Array(total);
+  const index = new Map<string, number>();
   let i = 0;
-  for (const { tensors, rows, labels: labelOf } of parts)
+  for (const { tensors, rows, labels: labelOf, recording } of parts)
     for (const r of rows) {
       x.set(tensors.data.subarray(r * size, (r + 1) * size), i * size);
-      labels[i++] = labelOf(r);
+      labels[i] = labelOf(r);
+      const id = recording(r);
+      if (!index.has(id)) index.set(id, index.size);
+      recordings[i++] = index.get(id)!;
     }
-  return { x, labels };
+  return { x, labels, recordings };
 }
 
 /**
@@ -85,11 +90,14 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
 
   const shape = mel.shape as [number, number];
   const melLabel = (r: number) => labelOf.get(melIds[r])!;
+  const melRecording = (r: number) => melIds[r];
   const train = gather([
-    { tensors: mel, rows: rows.mel.train, labels: melLabel },
-    ...(augment ? [{ tensors: augment, rows: rows.augmentTrain, labels: (r: number) => labelOf.get(augmentSources[r])! }] : []),
+    { tensors: mel, rows: rows.mel.train, labels: melLabel, recording: melRecording },
+    ...(augment
+      ? [{ tensors: augment, rows: rows.augmentTrain, labels: (r: number) => labelOf.get(augmentSources[r])!, recording: (r: number) => augmentSources[r] }]
+      : []),
   ]);
-  const val = gather([{ tensors: mel, rows: rows.mel.val, labels: melLabel }]);
+  const val = gather([{ tensors: mel, rows: rows.mel.val, labels: melLabel, recording: melRecording }]);
   const standardization = fitStandardization(train.x, train.labels.length, shape);
   train.x = applyStandardization(standardization, train.x, train.labels.length, shape);
   val.x = applyStandardization(standardization, val.x, val.labels.length, shape);
@@ -97,7 +105,11 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
 
   const key = hashJson({ inputs: ctx.deps.map((s) => ctx.upstream(s).outputsHash), params, fold: ctx.fold }).slice(0, 16);
   const checkpointDir = join(ctx.root, 'data', '.checkpoints', `train-${key}`);
-  const progress = ctx.progress('train', params.epochs * train.labels.length);
+  // Samples one epoch trains on: every row, or one per training recording.
+  const epochSize = params.variantsPerEpoch === 'one' ? new Set(train.recordings).size : train.labels.length;
+  if (epochSize !== train.labels.length)
+    ctx.log(`each epoch: one tensor of each of the ${epochSize} training recordings (itself or a variant, drawn at random)`);
+  const progress = ctx.progress('train', params.epochs * epochSize);
   let ticked = 0;
   const { model, history } = await trainModel({
     train,

@@ -23,6 +23,20 @@ import { getFlatWeights, setFlatWeights, trainableRuns, weightLayout } from './w
 export interface TrainData {
   x: Float32Array;
   labels: Int32Array;
+  /** The recording each row was made from (its index; its augmented variants share it): what `variantsPerEpoch: one` draws from. */
+  recordings?: Int32Array;
+}
+
+/**
+ * The rows of one epoch, shuffled: all of them, or (`one`) one row per recording, drawn uniformly
+ * from the recording's own row and its variants'.
+ */
+export function epochRows(train: TrainData, variantsPerEpoch: TrainParams['variantsPerEpoch'], rng: Rng): Int32Array {
+  if (variantsPerEpoch === 'all' || !train.recordings) return rng.permutation(train.labels.length);
+  const rowsOf = new Map<number, number[]>();
+  train.recordings.forEach((r, row) => rowsOf.set(r, [...(rowsOf.get(r) ?? []), row]));
+  const picked = [...rowsOf.values()].map((rows) => rows[Math.floor(rng.next() * rows.length)]);
+  return Int32Array.from(rng.permutation(picked.length), (i) => picked[i]);
 }
 
 export interface EpochRecord {
@@ -188,11 +202,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     async (pool) => {
       for (let epoch = state.epoch + 1; epoch <= params.epochs; epoch++) {
         const started = performance.now();
-        const order = rng.permutation(nTrain);
+        const order = epochRows(train, params.variantsPerEpoch, rng);
+        const epochSize = order.length;
         let lossSum = 0;
         let correct = 0;
-        for (let start = 0; start < nTrain; start += params.batchSize) {
-          const rows = order.subarray(start, Math.min(nTrain, start + params.batchSize));
+        for (let start = 0; start < epochSize; start += params.batchSize) {
+          const rows = order.subarray(start, Math.min(epochSize, start + params.batchSize));
           const parts = shares(rows, workers);
           const seeds = parts.map(() => rng.nextSeed());
           const results = await Promise.all(parts.map((p, i) => pool.call<GradResult>('gradients', [session, state.weights, p, seeds[i]])));
@@ -205,23 +220,23 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
           for (let i = 0; i < grad.length; i++) grad[i] /= rows.length;
           adamUpdate(state.weights, runs, grad, state.adam, state.learningRate);
           updateMovingStats(state.weights, slots, results, parts, state.adam.step);
-          options.onBatch?.(start + rows.length, nTrain);
+          options.onBatch?.(start + rows.length, epochSize);
         }
         const stepsDone = performance.now();
         trainSeconds += (stepsDone - started) / 1000;
         await preciseBatchNorm(pool, session, state.weights, slots, order.subarray(0, PRECISE_BN_ROWS), Math.ceil(params.batchSize / workers));
         const preciseBnSeconds = (performance.now() - stepsDone) / 1000;
-        trainSamples += nTrain;
+        trainSamples += epochSize;
         const { loss: valLoss, accuracy: valAccuracy } = await evaluate(pool, session, state.weights, valRows, val.labels, numClasses, workers);
         const seconds = (performance.now() - started) / 1000;
         const record: EpochRecord = {
           epoch,
-          loss: lossSum / nTrain,
-          accuracy: correct / nTrain,
+          loss: lossSum / epochSize,
+          accuracy: correct / epochSize,
           valLoss,
           valAccuracy,
           learningRate: state.learningRate,
-          samplesPerSec: nTrain / ((stepsDone - started) / 1000),
+          samplesPerSec: epochSize / ((stepsDone - started) / 1000),
           preciseBnSeconds,
           seconds,
           etaSeconds: seconds * (params.epochs - epoch),

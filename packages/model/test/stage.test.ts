@@ -102,6 +102,13 @@ describe('train stage', () => {
     expect(readdirSync(join(root, 'data', '.checkpoints'))).toEqual([]);
   });
 
+  it("variantsPerEpoch: 'one' trains each epoch on one tensor per training recording", async () => {
+    const m = await runStage(tinyParams({ epochs: 1, variantsPerEpoch: 'one' }));
+    expect(m.logs[0]).toMatch(/^160 training and 40 validation tensors/);
+    expect(m.logs).toContain('each epoch: one tensor of each of the 80 training recordings (itself or a variant, drawn at random)');
+    expect(m.logs.filter((l) => /^epoch 1\/1 /.test(l))).toHaveLength(1);
+  });
+
   it('useAugmented: false trains on the recordings only', async () => {
     const m = await runStage(tinyParams({ epochs: 1, useAugmented: false }));
     expect(m.logs[0]).toMatch(/^80 training and 40 validation tensors/);
