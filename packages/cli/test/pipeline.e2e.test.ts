@@ -93,6 +93,16 @@ describe('nx run pipeline:all, incrementally', () => {
     expect(output).toMatch(/nothing changed since run/);
   });
 
+  it('ser stage leaves a task that is up to date as it is, unless --force', () => {
+    const before = ws.executions().length;
+    const quiet = ws.ser(['stage', 'split']);
+    expect(quiet.code, quiet.output).toBe(0);
+    expect(quiet.output).toMatch(/split: up to date \(nothing changed since it ran /);
+    expect(ws.executions()).toHaveLength(before);
+    expect(ws.ser(['stage', 'split', '--force']).output).toMatch(/split: running \(forced \(nothing changed\)\)/);
+    expect(ws.executions().slice(before).map((e) => e.stage)).toEqual(['split']);
+  });
+
   it('train.learningRate changed: only train and eval run', () => {
     const { ran } = run('train.learningRate=0.002');
     expect(ran).toEqual(['train', 'eval']);

@@ -23,7 +23,11 @@ import { writeFileAtomic } from './store.ts';
 
 const FAILURES_SHOWN = 5;
 
-/** Run one task of the pipeline (`<stage>` or `<stage>.fold<k>`, see plan.ts); returns its manifest. */
+/**
+ * Run one task of the pipeline (`<stage>` or `<stage>.fold<k>`, see plan.ts); returns its manifest.
+ * A task whose fingerprint equals its manifest's and whose outputs are intact is up to date and does
+ * not run again (as make and `dvc repro` skip), unless `force`.
+ */
 export async function runStage(
   root: string,
   taskId: string,
@@ -31,7 +35,8 @@ export async function runStage(
     overrides = {},
     log = (m: string) => console.error(m),
     registry = openRegistry(root),
-  }: { overrides?: Record<string, unknown>; log?: (m: string) => void; registry?: StageRegistry } = {},
+    force = false,
+  }: { overrides?: Record<string, unknown>; log?: (m: string) => void; registry?: StageRegistry; force?: boolean } = {},
 ): Promise<StageManifest> {
   const started = performance.now();
   const pipeline = await loadPipeline(root, registry, overrides);
@@ -47,6 +52,10 @@ export async function runStage(
   if (previous && reasons[0] === FORCED) reasons = explainRun(stage, previous, fingerprint, await checkOutputs(root, stage));
   const prefix = task.fold && task.fold.count > 1 ? `fold ${task.fold.index}/${task.fold.count} · ` : '';
   const say = (m: string) => log(prefix + m);
+  if (previous && reasons[0] === FORCED && !force) {
+    say(`${stage}: up to date (nothing changed since it ran ${previous.startedAt}; --force runs it again)`);
+    return previous;
+  }
   say(`${stage}: running (${reasons.join('; ')})`);
 
   mkdirSync(stagingDir(root), { recursive: true });

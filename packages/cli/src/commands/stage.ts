@@ -7,7 +7,12 @@ export const stage = (cli: Argv) =>
   cli.command(
     'stage <task>',
     'run one task now, without Nx (what each Nx target runs): a stage, <stage>.fold<k>, or a per-fold stage that does not combine (all its folds)',
-    (y) => y.positional('task', { type: 'string', demandOption: true }).option('set', setOption).option('wait', waitOption),
+    (y) =>
+      y
+        .positional('task', { type: 'string', demandOption: true })
+        .option('set', setOption)
+        .option('wait', waitOption)
+        .option('force', { type: 'boolean', default: false, describe: 'run it even when it is up to date' }),
     async (a) => {
       const { runStage } = await import('@ser/core/run-stage');
       const root = findRoot();
@@ -20,7 +25,7 @@ export const stage = (cli: Argv) =>
           const { tasks } = await planPipeline(root, await loadPipeline(root, registry, overrides), registry);
           // A task id runs that task; the name of a per-fold stage that is no task (it does not combine) runs its folds.
           const ids = tasks.some((t) => t.id === a.task) ? [a.task] : tasks.filter((t) => t.stage === a.task).map((t) => t.id);
-          for (const id of ids.length ? ids : [a.task]) await runStage(root, id, { overrides, registry });
+          for (const id of ids.length ? ids : [a.task]) await runStage(root, id, { overrides, registry, force: a.force });
         },
         { wait: a.wait },
       );
