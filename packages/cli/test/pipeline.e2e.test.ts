@@ -100,7 +100,12 @@ describe('nx run pipeline:all, incrementally', () => {
     expect(quiet.output).toMatch(/split: up to date \(nothing changed since it ran /);
     expect(ws.executions()).toHaveLength(before);
     expect(ws.ser(['stage', 'split', '--force']).output).toMatch(/split: running \(forced \(nothing changed\)\)/);
-    expect(ws.executions().slice(before).map((e) => e.stage)).toEqual(['split']);
+    expect(
+      ws
+        .executions()
+        .slice(before)
+        .map((e) => e.stage),
+    ).toEqual(['split']);
   });
 
   it('train.learningRate changed: only train and eval run', () => {
