@@ -67,15 +67,22 @@ function intervalsOf(record: RunRecord, metrics: readonly string[]): Record<stri
   );
 }
 
-/** A run's history.json (the train stage's learning curves), or null when the run has none. Through runFile: a record's id is data too. */
-function historyOf(runsRoot: string, id: string): unknown {
-  const file = runFile(runsRoot, `${encodeURIComponent(id)}/train/history.json`);
-  return file ? JSON.parse(readFileSync(file, 'utf8')) : null;
+/**
+ * A run's training histories (history.json of its `train` task, or of each fold's, `train.fold1` …),
+ * each with its task; none when the run kept none. Through runFile: a record's id and tasks are data too.
+ */
+function historiesOf(runsRoot: string, record: RunRecord): { task: string; history: unknown }[] {
+  const tasks = Object.keys(record.kept ?? {}).filter((t) => /^train(\.fold\d+)?$/.test(t));
+  return (tasks.length ? tasks : ['train']).flatMap((task) => {
+    const file = runFile(runsRoot, `${encodeURIComponent(record.id)}/${encodeURIComponent(task)}/history.json`);
+    return file ? [{ task, history: JSON.parse(readFileSync(file, 'utf8')) as unknown }] : [];
+  });
 }
 
 export interface RunDetail {
   record: RunRecord;
-  history: unknown;
+  /** The learning curves of its training task, or of each fold's. */
+  histories: { task: string; history: unknown }[];
   /** Flattened `stage.key` params. */
   params: [string, unknown][];
   /** 95% intervals of the val and test metrics (`test.macroF1`, …) where the record has them. */
@@ -84,7 +91,7 @@ export interface RunDetail {
 
 export function runDetail(runsRoot: string, record: RunRecord): RunDetail {
   const metrics = Object.keys(flatten(record.metrics ?? {})).filter((k) => /^(val|test)\./.test(k));
-  return { record, history: historyOf(runsRoot, record.id), params: Object.entries(flatten(record.params)), intervals: intervalsOf(record, metrics) };
+  return { record, histories: historiesOf(runsRoot, record), params: Object.entries(flatten(record.params)), intervals: intervalsOf(record, metrics) };
 }
 
 export interface Comparison {
@@ -115,6 +122,7 @@ export function comparison(runsRoot: string, records: RunRecord[]): Comparison {
     verdicts: diffs.map((d) => d.metrics.flatMap((m) => (m.verdict ? [{ key: m.key, difference: m.delta, ci95: m.ci95 ?? null, verdict: m.verdict }] : []))),
     intervals: records.map((r) => intervalsOf(r, metrics)),
     keyMetrics: KEY_METRICS,
-    histories: records.map((r) => historyOf(runsRoot, r.id)),
+    // One curve per run: its training's, or its first fold's.
+    histories: records.map((r) => historiesOf(runsRoot, r)[0]?.history ?? null),
   };
 }

@@ -66,13 +66,20 @@ describe('runDetail and comparison', () => {
 
   it('a run: its history.json when it has one, flattened params, intervals', () => {
     const d = runDetail(runs, records[0]);
-    expect(d.history).toEqual({ epochs: [], bestEpoch: 1 });
+    expect(d.histories).toEqual([{ task: 'train', history: { epochs: [], bestEpoch: 1 } }]);
     expect(d.params).toEqual([
       ['train.learningRate', 0.001],
       ['train.seed', 42],
     ]);
     expect(d.intervals).toEqual({ 'test.macroF1': [0.41, 0.59] });
-    expect(runDetail(runs, records[1]).history).toBeNull();
+    expect(runDetail(runs, records[1]).histories).toEqual([]);
+    // A cross-validation run: one history per kept fold model, in fold order.
+    for (const k of [1, 2]) {
+      mkdirSync(join(runs, `run-3/train.fold${k}`), { recursive: true });
+      writeFileSync(join(runs, `run-3/train.fold${k}/history.json`), JSON.stringify({ epochs: [], bestEpoch: k }));
+    }
+    const cv = { ...records[2], kept: { 'train.fold1': {}, 'train.fold2': {}, eval: {} } };
+    expect(runDetail(runs, cv).histories.map((h) => h.task)).toEqual(['train.fold1', 'train.fold2']);
   });
 
   it('runs compared: differing params per run, exp diff from the first run, no verdict without folds', () => {

@@ -58,7 +58,7 @@ function perClass(s: SplitMetrics): HTMLElement {
 }
 
 export async function runView(id: string): Promise<void> {
-  const { record, history, params, intervals } = await fetchRun(id);
+  const { record, histories, params, intervals } = await fetchRun(id);
   const m = record.metrics as EvalMetrics | null;
   const confusions = m
     ? SPLITS.filter((s) => m[s]).flatMap((s) =>
@@ -97,7 +97,16 @@ export async function runView(id: string): Promise<void> {
     m && h('h2', {}, 'Confusion matrices'),
     h('div', { class: 'cols' }, confusions),
     h('h2', {}, 'Learning curves'),
-    history ? chart('learning-curves', learningCurvesSpec(parseHistory(history, `${base}/train/history.json`))) : h('p', { class: 'muted' }, 'no history.json'),
+    ...(histories.length
+      ? histories.map(({ task, history }) =>
+          task === 'train'
+            ? chart('learning-curves', learningCurvesSpec(parseHistory(history, `${base}/train/history.json`)))
+            : chart(
+                `learning-curves-${task}`,
+                learningCurvesSpec(parseHistory(history, `${base}/${task}/history.json`), `Learning curves, ${task.replace('train.', '')}`),
+              ),
+        )
+      : [h('p', { class: 'muted' }, 'no history.json')]),
     h('h2', {}, 'Why each stage ran'),
     table(
       ['stage', 'ran', 'why', 'outputs'],
