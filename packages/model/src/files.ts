@@ -90,7 +90,10 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
   });
   const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   const standardization = await readJson<Standardization>(join(dir, STANDARDIZATION_FILE));
-  if (!Array.isArray(standardization.mean) || !Array.isArray(standardization.std))
+  // Models trained before the axis was written standardise per mel band over the training set.
+  const axis = standardization.axis ?? 'mel';
+  if (axis === 'mel' && (!Array.isArray((standardization as { mean?: unknown }).mean) || !Array.isArray((standardization as { std?: unknown }).std)))
     throw new Error(`${join(dir, STANDARDIZATION_FILE)}: needs 'mean' and 'std' arrays`);
+  if (axis !== 'mel' && axis !== 'utterance') throw new Error(`${join(dir, STANDARDIZATION_FILE)}: unknown axis '${axis}' (expected 'mel' or 'utterance')`);
   return { model, standardization, classes };
 }

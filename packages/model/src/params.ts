@@ -47,6 +47,8 @@ export const trainParams = z
       })
       .strict()
       .prefault({}),
+    /** How inputs are standardised per mel band (standardize.ts): with the training set's statistics, or each tensor with its own. */
+    standardize: z.enum(['training-set', 'utterance']).default('training-set'),
     /** Train on the augmented variants of training recordings too. */
     useAugmented: z.boolean().default(true),
     /**

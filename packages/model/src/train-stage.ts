@@ -98,7 +98,7 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
       : []),
   ]);
   const val = gather([{ tensors: mel, rows: rows.mel.val, labels: melLabel, recording: melRecording }]);
-  const standardization = fitStandardization(train.x, train.labels.length, shape);
+  const standardization = fitStandardization(train.x, train.labels.length, shape, params.standardize);
   train.x = applyStandardization(standardization, train.x, train.labels.length, shape);
   val.x = applyStandardization(standardization, val.x, val.labels.length, shape);
   ctx.log(`${train.labels.length} training and ${val.labels.length} validation tensors of [${shape}], ${classes.length} classes`);
