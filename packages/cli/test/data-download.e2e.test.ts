@@ -48,6 +48,17 @@ function setup() {
   return { dir, dest: join(dir, 'ravdess'), cached: join(dir, 'cache', 'ravdess', 'Audio_Speech_Actors_01-24.zip'), lines, progress, run };
 }
 
+/**
+ * Where the second request asked to resume. A cut connection can lose the last chunks the client had
+ * received but not yet read (the body stream errors and drops its queue), so the part may end before
+ * the cut; what matters is that the resume starts exactly where the part ended.
+ */
+function resumedAt(server: Served): number {
+  const m = /^bytes=(\d+)-$/.exec(String(server.requests[1].headers.range));
+  expect(m, String(server.requests[1].headers.range)).not.toBeNull();
+  return Number(m![1]);
+}
+
 /** Every restored WAV of the given actors is in dest, byte for byte, and nothing else. */
 function expectImported(dest: string, actors: string[]) {
   expect(readdirSync(dest).sort()).toEqual(actors.map((a) => `Actor_${a}`));
@@ -100,7 +111,8 @@ describe('ser data ravdess (download)', () => {
     expect(await run(server.url)).toBe(120);
     expect(server.requests).toHaveLength(2);
     expect(server.requests[0].headers.range).toBeUndefined();
-    expect(server.requests[1].headers.range).toBe(`bytes=${cut}-`);
+    expect(resumedAt(server)).toBeGreaterThan(0);
+    expect(resumedAt(server)).toBeLessThanOrEqual(cut);
     expect(server.requests[1].headers['if-range']).toBe('"ravdess-test-1"');
     expect(lines.join('\n')).toMatch(/retrying in .*resuming at/);
     expect(readFileSync(cached).equals(zip)).toBe(true);
@@ -111,7 +123,7 @@ describe('ser data ravdess (download)', () => {
     const server = await start(zip, { cutFirstAt: 1_000_000, ignoreRange: true });
     const { cached, lines, run } = setup();
     await run(server.url);
-    expect(server.requests[1].headers.range).toBe('bytes=1000000-');
+    expect(resumedAt(server)).toBeGreaterThan(0);
     expect(lines.join('\n')).toContain('the server sent the whole file');
     expect(readFileSync(cached).equals(zip)).toBe(true);
   });
@@ -120,11 +132,13 @@ describe('ser data ravdess (download)', () => {
     const server = await start(zip, { cutFirstAt: 1_000_000, etag: '"old"' });
     const { cached, run } = setup();
     await expect(run(server.url, { retries: 0 })).rejects.toThrow(/cannot download http:\/\/127\.0\.0\.1.*gave up after 1 request/s);
-    expect(readFileSync(`${cached}.part`).length).toBe(1_000_000);
+    const partBytes = readFileSync(`${cached}.part`).length;
+    expect(partBytes).toBeGreaterThan(0);
+    expect(partBytes).toBeLessThanOrEqual(1_000_000);
     const changed = writeZip(entries.slice(0, 60));
     server.replace(changed, '"new"'); // the file on the server changed meanwhile
     await run(server.url);
-    expect(server.requests[1].headers.range).toBe('bytes=1000000-');
+    expect(server.requests[1].headers.range).toBe(`bytes=${partBytes}-`);
     expect(server.requests[1].headers['if-range']).toBe('"old"');
     expect(readFileSync(cached).equals(changed)).toBe(true);
   });

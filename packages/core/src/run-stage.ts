@@ -130,7 +130,7 @@ export async function runStage(
       failures.push({ item, reason });
     },
     log: say,
-    progress: (label, total) => createProgress(`${prefix}${stage}: ${label}`, total),
+    progress: (label, total, done = 0) => createProgress(`${prefix}${stage}: ${label}`, total, { initial: done }),
     summary: {},
   };
 

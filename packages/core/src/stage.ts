@@ -100,7 +100,8 @@ export interface StageContext<P> {
   /** Exclude one item from the run, with the reason (listed in the manifest, warned once). */
   fail(item: string, reason: string): void;
   log(message: string): void;
-  progress(label: string, total: number): Progress;
+  /** A progress line for `total` units, `done` of them finished before (a resumed task). */
+  progress(label: string, total: number, done?: number): Progress;
   /** Stage-specific figures to put in the manifest's summary. */
   summary: Record<string, unknown>;
 }

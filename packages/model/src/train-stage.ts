@@ -7,7 +7,7 @@
  * it runs once per fold, on that fold's training and validation speakers.
  */
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { hashJson, readClasses, readNumbers, readStrings, readTensor, type StageContext, type TensorBatch } from '@ser/core';
 import { roleOf, rowsByRole } from '@ser/split/join';
 import { folderCheckpointStore } from './checkpoint.ts';
@@ -109,7 +109,10 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
   const epochSize = params.variantsPerEpoch === 'one' ? new Set(train.recordings).size : train.labels.length;
   if (epochSize !== train.labels.length)
     ctx.log(`each epoch: one tensor of each of the ${epochSize} training recordings (itself or a variant, drawn at random)`);
-  const progress = ctx.progress('train', params.epochs * epochSize);
+  const store = folderCheckpointStore(checkpointDir);
+  const saved = await store.load();
+  if (saved) ctx.log(`resuming after epoch ${saved.epoch}/${params.epochs} from the checkpoint in ${relative(ctx.root, checkpointDir)}`);
+  const progress = ctx.progress('train', params.epochs * epochSize, (saved?.epoch ?? 0) * epochSize);
   let ticked = 0;
   const { model, history } = await trainModel({
     train,
@@ -117,7 +120,7 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
     numClasses: classes.length,
     params,
     inputShape: [shape[0], shape[1], 1],
-    checkpoint: folderCheckpointStore(checkpointDir),
+    checkpoint: { ...store, load: async () => saved },
     onBatch: (done) => {
       progress.tick(done - ticked);
       ticked = done;
