@@ -72,6 +72,7 @@ export async function benchTrain(options: BenchOptions = {}): Promise<Record<str
     x: new SharedArrayBuffer(rows * size * 4),
     labels: new SharedArrayBuffer(rows * 4),
     specAugment: params.specAugment,
+    labelSmoothing: params.labelSmoothing,
   };
   new Float32Array(session.x).set(data.x);
   const weights = getFlatWeights(model);

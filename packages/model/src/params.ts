@@ -22,7 +22,7 @@ export const trainParams = z
     denseDropout: z.number().min(0).max(1).default(0.5),
     /** Early stopping on validation loss; best weights are restored. 0 disables it. */
     patience: z.number().int().nonnegative().default(5),
-    /** Keras' ReduceLROnPlateau on validation loss: after `patience` epochs without a new lowest
+    /** Keras' ReduceLROnPlateau on validation loss (lrSchedule `plateau`): after `patience` epochs without a new lowest
      *  validation loss the learning rate is multiplied by `factor`, not below `min`. 0 disables it. */
     lrPlateau: z
       .object({
@@ -32,6 +32,13 @@ export const trainParams = z
       })
       .strict()
       .prefault({}),
+    /** How the learning rate moves over the epochs: `plateau` (lrPlateau below) or `cosine`, annealed
+     *  from learningRate at epoch 1 towards 0 after the last epoch, ½·lr·(1 + cos(π·(e−1)/epochs))
+     *  (Loshchilov & Hutter 2017, eq. 5, one cycle without restarts; PyTorch's CosineAnnealingLR). */
+    lrSchedule: z.enum(['plateau', 'cosine']).default('plateau'),
+    /** Label smoothing ε of the training loss (Szegedy et al. 2016, §7): targets (1 − ε)·one-hot + ε/classes.
+     *  Validation loss, and early stopping on it, stay plain cross-entropy. */
+    labelSmoothing: z.number().min(0).lt(1).default(0),
     /** SpecAugment's masking (Park et al. 2019, §2) on every training tensor at every step:
      *  `freqMasks` runs of 0…`freqWidth` mel bands and `timeMasks` runs of 0…`timeWidth` frames are set
      *  to 0, the training mean after standardisation. Validation, test and precise BN see whole tensors.

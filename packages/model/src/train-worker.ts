@@ -25,10 +25,12 @@ export interface Session {
   labels: SharedArrayBuffer;
   /** Masking of training tensors (gradient steps only). */
   specAugment: SpecAugmentParams;
+  /** ε of the training loss's smoothed targets (train.labelSmoothing). */
+  labelSmoothing: number;
 }
 
 export interface GradResult {
-  /** Sum over the rows of the cross-entropy, and of correct top-1 predictions. */
+  /** Sum over the rows of the (label-smoothed) cross-entropy, and of correct top-1 predictions. */
   loss: number;
   correct: number;
   /** Gradient of the summed loss w.r.t. the trainable weights (flat, model.weights order). */
@@ -75,7 +77,7 @@ export async function gradients(session: Session, weights: Float32Array, rows: I
     const { value, grads } = tf.variableGrads(() => {
       const f = forwardTraining(s.model, x, seed);
       kept.push(tf.keep(tf.argMax(f.logits, 1)), ...f.stats.flatMap((b) => [b.mean, b.variance]));
-      return tf.losses.softmaxCrossEntropy(onehot, f.logits, undefined, undefined, tf.Reduction.SUM) as tf.Scalar;
+      return tf.losses.softmaxCrossEntropy(onehot, f.logits, undefined, session.labelSmoothing, tf.Reduction.SUM) as tf.Scalar;
     }, vars);
     const grad = tf.concat(vars.map((v) => grads[v.name].reshape([-1])));
     const correct = tf.equal(kept[0], y).sum();

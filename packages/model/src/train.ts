@@ -46,7 +46,7 @@ export interface EpochRecord {
   /** NaN without validation rows. */
   valLoss: number;
   valAccuracy: number;
-  /** The learning rate of the epoch's steps (see train.lrPlateau). */
+  /** The learning rate of the epoch's steps (see train.lrSchedule). */
   learningRate: number;
   /** Training samples per second of the epoch's gradient steps (precise BN and validation excluded). */
   samplesPerSec: number;
@@ -177,6 +177,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     x: sharedCopy([train.x, val.x], (b) => new Float32Array(b)),
     labels: sharedCopy([train.labels, val.labels], (b) => new Int32Array(b)),
     specAugment: params.specAugment,
+    labelSmoothing: params.labelSmoothing,
   };
   const valRows = Int32Array.from(val.labels, (_, i) => nTrain + i);
 
@@ -202,6 +203,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     async (pool) => {
       for (let epoch = state.epoch + 1; epoch <= params.epochs; epoch++) {
         const started = performance.now();
+        if (params.lrSchedule === 'cosine') state.learningRate = cosineLearningRate(params.learningRate, epoch, params.epochs);
         const order = epochRows(train, params.variantsPerEpoch, rng);
         const epochSize = order.length;
         let lossSum = 0;
@@ -252,7 +254,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
           state.wait += 1;
           // Every `patience` epochs without a new best (Keras' counter restarts at each reduction).
           const { factor, patience, min } = params.lrPlateau;
-          if (patience > 0 && state.wait % patience === 0) state.learningRate = Math.max(min, state.learningRate * factor);
+          if (params.lrSchedule === 'plateau' && patience > 0 && state.wait % patience === 0) state.learningRate = Math.max(min, state.learningRate * factor);
         }
         state.epoch = epoch;
         state.rngState = rng.state;
@@ -276,6 +278,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     samplesPerSec: trainSeconds > 0 ? trainSamples / trainSeconds : NaN,
   };
   return { model, history };
+}
+
+/** The learning rate of 1-based `epoch` of `epochs` under train.lrSchedule `cosine`. */
+export function cosineLearningRate(initial: number, epoch: number, epochs: number): number {
+  return 0.5 * initial * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
 }
 
 /**

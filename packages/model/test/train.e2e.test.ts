@@ -107,6 +107,14 @@ describe('trainModel', () => {
     expect(Math.min(...expected), 'at least one reduction, down to the floor').toBe(0.02);
   });
 
+  it('lrSchedule cosine: each epoch runs at ½·lr·(1 + cos(π·(e−1)/epochs)), whatever validation does', async () => {
+    const params = tinyParams({ epochs: 4, learningRate: 0.01, lrSchedule: 'cosine', lrPlateau: { factor: 0.5, patience: 1, min: 0 } });
+    const { history } = await trainModel({ train, val, numClasses: CLASSES, params, inputShape });
+    // cos(0), cos(π/4), cos(π/2), cos(3π/4)
+    const expected = [0.01, 0.005 * (1 + Math.SQRT1_2), 0.005, 0.005 * (1 - Math.SQRT1_2)];
+    history.epochs.forEach((e, i) => expect(e.learningRate).toBeCloseTo(expected[i], 12));
+  });
+
   it('early stopping keeps the epoch of lowest validation loss', async () => {
     const { history } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams({ epochs: 12, patience: 1, learningRate: 0.05 }), inputShape });
     const losses = history.epochs.map((e) => e.valLoss);
