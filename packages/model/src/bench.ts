@@ -73,6 +73,7 @@ export async function benchTrain(options: BenchOptions = {}): Promise<Record<str
     labels: new SharedArrayBuffer(rows * 4),
     specAugment: params.specAugment,
     labelSmoothing: params.labelSmoothing,
+    mixup: params.mixup,
   };
   new Float32Array(session.x).set(data.x);
   const weights = getFlatWeights(model);

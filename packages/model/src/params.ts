@@ -39,6 +39,9 @@ export const trainParams = z
     /** Label smoothing ε of the training loss (Szegedy et al. 2016, §7): targets (1 − ε)·one-hot + ε/classes.
      *  Validation loss, and early stopping on it, stay plain cross-entropy. */
     labelSmoothing: z.number().min(0).lt(1).default(0),
+    /** mixup's α (mixup.ts; Zhang et al. 2018): each gradient step trains on pairs of its rows mixed with one
+     *  λ ~ Beta(α, α), targets mixed alike; 0 (default) = off. The paper used α 0.2–0.4 for speech. */
+    mixup: z.number().nonnegative().default(0),
     /** SpecAugment's masking (Park et al. 2019, §2) on every training tensor at every step:
      *  `freqMasks` runs of 0…`freqWidth` mel bands and `timeMasks` runs of 0…`timeWidth` frames are set
      *  to 0, the training mean after standardisation. Validation, test and precise BN see whole tensors.

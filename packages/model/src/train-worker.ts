@@ -8,6 +8,7 @@ import type { Backend } from './params.ts';
 import { initBackend } from './backend.ts';
 import { forwardTraining } from './forward.ts';
 import { buildModel, type ModelParams } from './model.ts';
+import { mixedTargets, mixup } from './mixup.ts';
 import { Rng } from './rng.ts';
 import { specAugment, type SpecAugmentParams } from './spec-augment.ts';
 import { setFlatWeights } from './weights.ts';
@@ -27,6 +28,8 @@ export interface Session {
   specAugment: SpecAugmentParams;
   /** ε of the training loss's smoothed targets (train.labelSmoothing). */
   labelSmoothing: number;
+  /** mixup's α (train.mixup); 0 = off. */
+  mixup: number;
 }
 
 export interface GradResult {
@@ -50,19 +53,24 @@ async function open(session: Session) {
   return current;
 }
 
-/** The rows as a batch tensor; with `masking`, SpecAugment-masked (inputShape [bands, frames, 1]). */
-function batch(s: NonNullable<typeof current>, rows: Int32Array, inputShape: number[], masking?: { params: SpecAugmentParams; rng: Rng }): tf.Tensor4D {
-  const size = inputShape[0] * inputShape[1] * inputShape[2];
+/** The rows' tensors, row-major. */
+function gather(s: NonNullable<typeof current>, rows: Int32Array, size: number): Float32Array {
   const data = new Float32Array(rows.length * size);
   rows.forEach((r, i) => data.set(s.x.subarray(r * size, (r + 1) * size), i * size));
-  if (masking) specAugment(data, rows.length, inputShape[0], inputShape[1] * inputShape[2], masking.params, masking.rng);
-  return tf.tensor4d(data, [rows.length, inputShape[0], inputShape[1], inputShape[2]]);
+  return data;
 }
 
-/** The masks' generator: its own stream, so dropout masks stay what they were with masking off. */
-const MASK_STREAM = 0x5ec0a06;
+const asBatch = (data: Float32Array, rows: number, inputShape: number[]) => tf.tensor4d(data, [rows, inputShape[0], inputShape[1], inputShape[2]]);
 
-/** `seed` drives this step's dropout and SpecAugment masks. */
+/** The rows as a batch tensor (inputShape [bands, frames, 1]). */
+const batch = (s: NonNullable<typeof current>, rows: Int32Array, inputShape: number[]) =>
+  asBatch(gather(s, rows, inputShape[0] * inputShape[1] * inputShape[2]), rows.length, inputShape);
+
+/** The masks' and mixup's generators: their own streams, so dropout masks stay what they were with them off. */
+const MASK_STREAM = 0x5ec0a06;
+const MIXUP_STREAM = 0x31c0b;
+
+/** `seed` drives this step's dropout, SpecAugment masks and mixup. */
 export async function gradients(session: Session, weights: Float32Array, rows: Int32Array, seed: number): Promise<GradResult> {
   const s = await open(session);
   setFlatWeights(s.model, weights);
@@ -70,14 +78,18 @@ export async function gradients(session: Session, weights: Float32Array, rows: I
   const labels = Int32Array.from(rows, (r) => s.labels[r]);
   // variableGrads runs the forward pass in its own tidy scope: what we read after it is kept there.
   const kept: tf.Tensor[] = [];
+  const [bands, frames, channels] = session.inputShape;
+  const data = gather(s, rows, bands * frames * channels);
+  specAugment(data, rows.length, bands, frames * channels, session.specAugment, new Rng(seed ^ MASK_STREAM));
+  const mixed = session.mixup > 0 ? mixup(data, rows.length, bands * frames * channels, session.mixup, new Rng(seed ^ MIXUP_STREAM)) : null;
   const out = tf.tidy(() => {
-    const x = batch(s, rows, session.inputShape, { params: session.specAugment, rng: new Rng(seed ^ MASK_STREAM) });
+    const x = asBatch(data, rows.length, session.inputShape);
     const y = tf.tensor1d(labels, 'int32');
-    const onehot = tf.oneHot(y, session.numClasses);
+    const targets = mixed ? tf.tensor2d(mixedTargets(labels, mixed, session.numClasses), [rows.length, session.numClasses]) : tf.oneHot(y, session.numClasses);
     const { value, grads } = tf.variableGrads(() => {
       const f = forwardTraining(s.model, x, seed);
       kept.push(tf.keep(tf.argMax(f.logits, 1)), ...f.stats.flatMap((b) => [b.mean, b.variance]));
-      return tf.losses.softmaxCrossEntropy(onehot, f.logits, undefined, session.labelSmoothing, tf.Reduction.SUM) as tf.Scalar;
+      return tf.losses.softmaxCrossEntropy(targets, f.logits, undefined, session.labelSmoothing, tf.Reduction.SUM) as tf.Scalar;
     }, vars);
     const grad = tf.concat(vars.map((v) => grads[v.name].reshape([-1])));
     const correct = tf.equal(kept[0], y).sum();

@@ -178,6 +178,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     labels: sharedCopy([train.labels, val.labels], (b) => new Int32Array(b)),
     specAugment: params.specAugment,
     labelSmoothing: params.labelSmoothing,
+    mixup: params.mixup,
   };
   const valRows = Int32Array.from(val.labels, (_, i) => nTrain + i);
 

@@ -30,6 +30,7 @@ function session(labelSmoothing: number): Session {
     labels: share(data.labels),
     specAugment: { freqMasks: 0, freqWidth: 0, timeMasks: 0, timeWidth: 0 },
     labelSmoothing,
+    mixup: 0,
   };
 }
 
