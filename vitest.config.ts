@@ -9,6 +9,9 @@ export default defineConfig({
     hookTimeout: 600_000,
     // Worker pools and wasm backends inside tests need real threads, not vitest's own.
     pool: 'forks',
+    // Two test files at a time even on 2 cores (vitest's default is cores − 1): most e2e time is spent
+    // waiting on Nx, the CLI, servers and Chromium, single-threaded.
+    maxWorkers: 2,
     // By file name (CONTRIBUTING.md, "Tests"): a `*.e2e.test.ts` needs what lies outside the repository
     // (RAVDESS from ../shared, the librosa goldens, Chromium), runs the CLI or Nx, or trains a real
     // model; every other test file is a unit test. `vitest run` runs both projects.
