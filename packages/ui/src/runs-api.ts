@@ -106,7 +106,8 @@ export interface Comparison {
   intervals: Record<string, [number, number]>[];
   /** The metrics shown first (`ser exp show`'s key metrics). */
   keyMetrics: readonly string[];
-  histories: unknown[];
+  /** Each run's training histories: its `train` task's, or every fold's. */
+  histories: { task: string; history: unknown }[][];
 }
 
 /** Two or more runs side by side; the first is the baseline of every delta. */
@@ -122,7 +123,6 @@ export function comparison(runsRoot: string, records: RunRecord[]): Comparison {
     verdicts: diffs.map((d) => d.metrics.flatMap((m) => (m.verdict ? [{ key: m.key, difference: m.delta, ci95: m.ci95 ?? null, verdict: m.verdict }] : []))),
     intervals: records.map((r) => intervalsOf(r, metrics)),
     keyMetrics: KEY_METRICS,
-    // One curve per run: its training's, or its first fold's.
-    histories: records.map((r) => historiesOf(runsRoot, r)[0]?.history ?? null),
+    histories: records.map((r) => historiesOf(runsRoot, r)),
   };
 }

@@ -88,5 +88,8 @@ describe('runDetail and comparison', () => {
     expect(c.diffs.map((d) => d.metrics.find((m) => m.key === 'test.macroF1')!.delta)).toEqual([0.6 - 0.5, 0.55 - 0.5]);
     expect(c.verdicts).toEqual([[], []]);
     expect(c.intervals[0]).toEqual({ 'test.macroF1': [0.41, 0.59] });
+    // Every fold's history of a cross-validation run (run-3's, written above), for one line per fold.
+    const cv = { ...records[2], kept: { 'train.fold1': {}, 'train.fold2': {}, eval: {} } };
+    expect(comparison(runs, [records[0], cv]).histories.map((h) => h.map((x) => x.task))).toEqual([['train'], ['train.fold1', 'train.fold2']]);
   });
 });

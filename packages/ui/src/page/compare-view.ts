@@ -33,7 +33,9 @@ export async function compareView(ids: string[]): Promise<void> {
   // A function: a DOM node can sit in one table only.
   const header = () => ['metric', ...records.map((r) => link(r.id))];
   const numeric = (c: number) => c > 0;
-  const curves = records.flatMap((r, i) => (histories[i] ? [{ id: r.id, history: parseHistory(histories[i], `${r.id}/train/history.json`) }] : []));
+  const curves = records.flatMap((r, i) =>
+    histories[i].map(({ task, history }) => ({ id: r.id, task, history: parseHistory(history, `${r.id}/${task}/history.json`) })),
+  );
   const hasVerdicts = verdicts.some((v) => v.length > 0);
   show(
     h('h1', {}, `Compare ${records.length} runs`),

@@ -5,9 +5,12 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { SPEC_BASE, type TrainingHistory } from '@ser/eval/figure-specs';
 
-/** Loss and accuracy per epoch, one colour per run, solid for training and dashed for validation. */
-export function overlaidCurvesSpec(runs: { id: string; history: TrainingHistory }[]): TopLevelSpec {
-  const values = runs.flatMap(({ id, history }) =>
+/**
+ * Loss and accuracy per epoch, one colour per run, solid for training and dashed for validation; a
+ * cross-validation run draws one line per fold (`task`) in its colour.
+ */
+export function overlaidCurvesSpec(runs: { id: string; task: string; history: TrainingHistory }[]): TopLevelSpec {
+  const values = runs.flatMap(({ id, task, history }) =>
     history.epochs.flatMap((e) =>
       [
         { metric: 'loss', split: 'train', value: e.loss },
@@ -16,7 +19,7 @@ export function overlaidCurvesSpec(runs: { id: string; history: TrainingHistory 
         { metric: 'accuracy', split: 'validation', value: e.valAccuracy },
       ]
         .filter((r) => r.value !== null)
-        .map((r) => ({ run: id, epoch: e.epoch, ...r })),
+        .map((r) => ({ run: id, task, epoch: e.epoch, ...r })),
     ),
   );
   const panel = (metric: string) => ({
@@ -29,6 +32,7 @@ export function overlaidCurvesSpec(runs: { id: string; history: TrainingHistory 
       x: { field: 'epoch', type: 'quantitative' as const, axis: { tickMinStep: 1 }, scale: { domainMin: 1 } },
       y: { field: 'value', type: 'quantitative' as const, title: metric, scale: { zero: false } },
       color: { field: 'run', type: 'nominal' as const, title: 'run' },
+      detail: { field: 'task', type: 'nominal' as const },
       strokeDash: {
         field: 'split',
         type: 'nominal' as const,
