@@ -95,8 +95,10 @@ export async function updateQueue<T>(root: string, change: (entries: QueueEntry[
 /** Add one entry per set of overrides; returns them. */
 export function enqueue(root: string, grid: Record<string, unknown>[]): Promise<QueueEntry[]> {
   return updateQueue(root, (entries) => {
+    // After the highest id there is: with entries removed from the middle, the count would repeat one.
+    const last = Math.max(0, ...entries.map((e) => Number(e.id.slice(1)) || 0));
     const added = grid.map((overrides, k): QueueEntry => ({
-      id: `q${String(entries.length + k + 1).padStart(4, '0')}`,
+      id: `q${String(last + k + 1).padStart(4, '0')}`,
       overrides,
       status: 'queued',
       queuedAt: new Date().toISOString(),
@@ -134,6 +136,23 @@ export function finish(root: string, id: string, outcome: { run: string } | { er
       finishedAt: new Date().toISOString(),
       pid: undefined,
     });
+  });
+}
+
+/**
+ * `ser exp queue --remove`: drop entries (queued, interrupted, done or failed; a finished entry's run
+ * stays recorded). An entry whose process still runs it is refused; an unknown id is an error naming it.
+ */
+export function removeFromQueue(root: string, ids: string[]): Promise<QueueEntry[]> {
+  return updateQueue(root, (entries) => {
+    for (const id of ids) {
+      const entry = entries.find((e) => e.id === id);
+      if (!entry) throw new Error(`no queue entry ${id} in ${queueFile(root)} (entries: ${entries.map((e) => e.id).join(', ') || 'none'})`);
+      if (entry.status === 'running' && alive(entry.pid)) throw new Error(`queue entry ${id} is running (pid ${entry.pid}); stop that process first`);
+    }
+    const removed = entries.filter((e) => ids.includes(e.id));
+    entries.splice(0, entries.length, ...entries.filter((e) => !ids.includes(e.id)));
+    return removed;
   });
 }
 

@@ -93,10 +93,12 @@ export const exp = (cli: Argv) =>
       .command(
         'queue',
         'the experiment queue: queued, running (or interrupted), done and failed entries',
-        (z) => z,
-        async () => {
-          const { formatQueue, readQueue } = await import('../queue.ts');
-          console.log(formatQueue(readQueue(findRoot())));
+        (z) => z.option('remove', { type: 'string', array: true, default: [] as string[], describe: 'remove these entries (ids as listed, e.g. q0002)' }),
+        async (a) => {
+          const { formatQueue, readQueue, removeFromQueue } = await import('../queue.ts');
+          const root = findRoot();
+          if (a.remove.length) console.error(`removed ${(await removeFromQueue(root, a.remove)).map((e) => e.id).join(', ')}`);
+          console.log(formatQueue(readQueue(root)));
         },
       )
       .command(
