@@ -11,7 +11,8 @@ import { bundledWorker } from './worker-bundle.ts';
 export interface WorkerPool {
   readonly size: number;
   call<T>(fn: string, args: unknown[], transfer?: ArrayBuffer[]): Promise<T>;
-  close(): Promise<void>;
+  /** Let each worker finish and exit by itself; terminate those still running after `graceMs`. */
+  close(graceMs?: number): Promise<void>;
 }
 
 interface Job {
@@ -75,11 +76,27 @@ export function createPool(moduleUrl: URL | string, size = defaultPoolSize()): W
         }
       });
     },
-    async close() {
+    async close(graceMs = 5000) {
       await started;
-      await Promise.all(all.map((w) => w.terminate()));
+      await Promise.all(all.map((w) => exitGracefully(w, graceMs)));
     },
   };
+}
+
+/**
+ * Ask the worker to close its port, so its event loop drains (background compile jobs included) and it
+ * exits by itself. `terminate()` on a worker whose JIT is still compiling can abort the whole process in
+ * Node 20 (nodejs/node#51129 and kin: `NodePlatform::ForIsolate` assertion); it is only the fallback.
+ */
+function exitGracefully(worker: Worker, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(() => void worker.terminate().then(() => resolve()), graceMs);
+    worker.once('exit', () => {
+      clearTimeout(fallback);
+      resolve();
+    });
+    worker.postMessage({ close: true });
+  });
 }
 
 /**

@@ -3,9 +3,10 @@ import { parentPort } from 'node:worker_threads';
 
 type WorkerModule = Record<string, unknown>;
 
-/** Answer each `{ fn, args }` message with `{ ok, value }` or `{ ok: false, error }`. */
+/** Answer each `{ fn, args }` message with `{ ok, value }` or `{ ok: false, error }`; `{ close }` ends the worker. */
 export function serve(mod: WorkerModule, modulePath: string): void {
-  parentPort!.on('message', async ({ fn, args }: { fn: string; args: unknown[] }) => {
+  parentPort!.on('message', async ({ fn, args, close }: { fn: string; args: unknown[]; close?: boolean }) => {
+    if (close) return parentPort!.close();
     try {
       const f = mod[fn];
       if (typeof f !== 'function') throw new Error(`worker module ${modulePath} has no function '${fn}'`);

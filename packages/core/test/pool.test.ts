@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,12 +13,15 @@ const writeFactor = (factor: number) => writeFileSync(join(dir, 'src', 'factor.t
 writeFactor(2);
 writeFileSync(
   join(dir, 'src', 'worker.ts'),
-  `import { factor } from './factor.ts';
+  `import { writeFileSync } from 'node:fs';
+import { factor } from './factor.ts';
 export const scale = (xs: Float32Array): Float32Array => xs.map((x) => x * factor);
 export function fails(name: string): never { throw new Error(\`\${name}: bad input\`); }
 export function crashes(): Promise<never> { return new Promise(() => setTimeout(() => { throw new Error('worker crashed'); })); }
 export function exits(): never { process.exit(3); }
 export const ownUrl = (): string => import.meta.url;
+export function noteExit(path: string): void { process.on('exit', (code) => writeFileSync(path, String(code))); }
+export function keepAlive(): void { setInterval(() => {}, 1000); }
 `,
 );
 const url = pathToFileURL(join(dir, 'src', 'worker.ts'));
@@ -67,5 +70,20 @@ describe('createPool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('close lets each worker exit by itself, and terminates one still busy after the grace period', async () => {
+    const exitFile = join(dir, 'exit-code');
+    const pool = createPool(url, 1);
+    await pool.call('noteExit', [exitFile]);
+    await pool.close();
+    // A terminated worker never runs its 'exit' handlers; one that exits by itself does, with code 0.
+    expect(readFileSync(exitFile, 'utf8')).toBe('0');
+
+    const stuck = createPool(url, 1);
+    await stuck.call('keepAlive', []);
+    const start = Date.now();
+    await stuck.close(200);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(190);
   });
 });
