@@ -14,7 +14,7 @@ import { folderCheckpointStore } from './checkpoint.ts';
 import { MODEL_FILE, STANDARDIZATION_FILE, WEIGHTS_FILE, modelFiles, standardizationFile } from './files.ts';
 import type { TrainParams } from './params.ts';
 import { applyStandardization, fitStandardization } from './standardize.ts';
-import { trainModel, type EpochRecord, type History, type TrainData } from './train.ts';
+import { epochSampler, trainModel, type EpochRecord, type History, type TrainData } from './train.ts';
 
 const utf8 = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 1));
 
@@ -105,8 +105,7 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
 
   const key = hashJson({ inputs: ctx.deps.map((s) => ctx.upstream(s).outputsHash), params, fold: ctx.fold }).slice(0, 16);
   const checkpointDir = join(ctx.root, 'data', '.checkpoints', `train-${key}`);
-  // Samples one epoch trains on: every row, or one per training recording.
-  const epochSize = params.variantsPerEpoch === 'one' ? new Set(train.recordings).size : train.labels.length;
+  const epochSize = epochSampler(train, params.variantsPerEpoch).size;
   if (epochSize !== train.labels.length)
     ctx.log(`each epoch: one tensor of each of the ${epochSize} training recordings (itself or a variant, drawn at random)`);
   const store = folderCheckpointStore(checkpointDir);

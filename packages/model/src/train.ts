@@ -27,16 +27,33 @@ export interface TrainData {
   recordings?: Int32Array;
 }
 
+/** What one epoch trains on: `size` rows, drawn afresh by `draw` each epoch. */
+export interface EpochSampler {
+  size: number;
+  draw(rng: Rng): Int32Array;
+}
+
 /**
- * The rows of one epoch, shuffled: all of them, or (`one`) one row per recording, drawn uniformly
+ * The rows of each epoch, shuffled: all of them, or (`one`) one row per recording, drawn uniformly
  * from the recording's own row and its variants'.
  */
-export function epochRows(train: TrainData, variantsPerEpoch: TrainParams['variantsPerEpoch'], rng: Rng): Int32Array {
-  if (variantsPerEpoch === 'all' || !train.recordings) return rng.permutation(train.labels.length);
+export function epochSampler(train: TrainData, variantsPerEpoch: TrainParams['variantsPerEpoch']): EpochSampler {
+  const rows = train.labels.length;
+  if (variantsPerEpoch === 'all' || !train.recordings) return { size: rows, draw: (rng) => rng.permutation(rows) };
   const rowsOf = new Map<number, number[]>();
-  train.recordings.forEach((r, row) => rowsOf.set(r, [...(rowsOf.get(r) ?? []), row]));
-  const picked = [...rowsOf.values()].map((rows) => rows[Math.floor(rng.next() * rows.length)]);
-  return Int32Array.from(rng.permutation(picked.length), (i) => picked[i]);
+  train.recordings.forEach((r, row) => {
+    const list = rowsOf.get(r);
+    if (list) list.push(row);
+    else rowsOf.set(r, [row]);
+  });
+  const groups = [...rowsOf.values()];
+  return {
+    size: groups.length,
+    draw(rng) {
+      const picked = groups.map((g) => g[Math.floor(rng.next() * g.length)]);
+      return Int32Array.from(rng.permutation(picked.length), (i) => picked[i]);
+    },
+  };
 }
 
 export interface EpochRecord {
@@ -199,13 +216,14 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   let trainSeconds = 0;
   let trainSamples = 0;
   let stoppedEarly = false;
+  const sampler = epochSampler(train, params.variantsPerEpoch);
   await withPool(
     new URL('./train-worker.ts', import.meta.url),
     async (pool) => {
       for (let epoch = state.epoch + 1; epoch <= params.epochs; epoch++) {
         const started = performance.now();
         if (params.lrSchedule === 'cosine') state.learningRate = cosineLearningRate(params.learningRate, epoch, params.epochs);
-        const order = epochRows(train, params.variantsPerEpoch, rng);
+        const order = sampler.draw(rng);
         const epochSize = order.length;
         let lossSum = 0;
         let correct = 0;
