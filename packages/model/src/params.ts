@@ -4,7 +4,11 @@ import { positiveInt } from '@ser/core/schema';
 
 export const backendSchema = z.enum(['auto', 'node', 'wasm', 'cpu']).default('auto');
 
-export const trainParams = z
+/**
+ * The keys of a training recipe. Their defaults are the original project's CNN and recipe (preset
+ * `seed-cnn`), so they never change: a new default is a new preset.
+ */
+const recipe = z
   .object({
     backend: backendSchema,
     seed: z.number().int().default(42),
@@ -71,6 +75,26 @@ export const trainParams = z
     workers: z.number().int().nonnegative().default(0),
   })
   .strict();
+
+/** Named recipes: values for the keys above, beneath whatever pipeline.yaml (or --set) gives itself. */
+export const presets = {
+  /** The original project's 2D CNN and its recipe: 30 epochs of every variant, plateau LR, training-set standardisation. */
+  'seed-cnn': {},
+} satisfies Record<string, Partial<z.input<typeof recipe>>>;
+
+export type PresetName = keyof typeof presets;
+export const DEFAULT_PRESET: PresetName = 'seed-cnn';
+
+/** The train stage's params: `preset` (default DEFAULT_PRESET) fills in the keys not given. */
+export const trainParams = z.preprocess(
+  (raw) => {
+    if (!raw || typeof raw !== 'object') return raw;
+    const name = (raw as { preset?: unknown }).preset ?? DEFAULT_PRESET;
+    const values = presets[name as PresetName];
+    return values ? { ...values, ...raw, preset: name } : raw;
+  },
+  recipe.extend({ preset: z.enum(Object.keys(presets) as [PresetName, ...PresetName[]]) }),
+);
 
 export type Backend = z.infer<typeof backendSchema>;
 export type TrainParams = z.infer<typeof trainParams>;
