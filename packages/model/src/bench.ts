@@ -9,7 +9,7 @@
  * time: on a shared, loaded machine they stay comparable with the peer's CPU-time figures.
  */
 import * as tf from '@tensorflow/tfjs';
-import { trainParams, type Backend } from './params.ts';
+import { DEFAULT_PRESET, trainParams, type Backend, type PresetName } from './params.ts';
 import { availableParallelism, loadavg } from 'node:os';
 import { initBackend } from './backend.ts';
 import { forwardTraining } from './forward.ts';
@@ -25,6 +25,8 @@ export interface BenchOptions {
   backend?: Backend;
   /** 0 = one per core. */
   workers?: number;
+  /** The recipe whose model is timed; default DEFAULT_PRESET. */
+  preset?: PresetName;
 }
 
 function randomData(rows: number, size: number, classes: number, seed: number) {
@@ -37,7 +39,8 @@ function randomData(rows: number, size: number, classes: number, seed: number) {
 
 export async function benchTrain(options: BenchOptions = {}): Promise<Record<string, unknown>> {
   const batches = options.batches ?? 8;
-  const params = trainParams.parse({ backend: options.backend ?? 'wasm', epochs: 2, patience: 0, workers: options.workers ?? 0 });
+  const preset = options.preset ?? DEFAULT_PRESET;
+  const params = trainParams.parse({ preset, backend: options.backend ?? 'wasm', epochs: 2, patience: 0, workers: options.workers ?? 0 });
   const inputShape = [128, 128, 1];
   const size = 128 * 128;
   const classes = 8;
@@ -92,6 +95,7 @@ export async function benchTrain(options: BenchOptions = {}): Promise<Record<str
   const profile = await profileStep(model, Math.ceil(params.batchSize / workers), classes);
   model.dispose();
   return {
+    preset,
     backend: history.backend,
     workers,
     cores: availableParallelism(),

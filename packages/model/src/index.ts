@@ -25,4 +25,5 @@ export { modelFiles, loadTrainedModel, standardizationFile, MODEL_FILE, WEIGHTS_
 export { fitStandardization, applyStandardization, type Standardization } from './standardize.ts';
 export { predictProbabilities } from './predict.ts';
 export { benchTrain, type BenchOptions } from './bench.ts';
+export { runTorchPeer, ratioToPeer, type PeerResult } from './peer-bench.ts';
 export { registerFastKernels, fastKernels } from './kernels/register.ts';
