@@ -52,6 +52,56 @@ async function predictRows(model: LoadedModel, tensors: Float32Array, rows: numb
   return model.predict(input, rows.length, shape);
 }
 
+/** The augmented tensors of each recording (augment/tensors rows by their `source` id). */
+interface Variants {
+  tensors: Float32Array;
+  rowsOf: Map<string, number[]>;
+}
+
+async function readVariants(ctx: StageContext<EvalParams>): Promise<Variants> {
+  const table = await ctx.readTable('augment', 'tensors');
+  const rowsOf = new Map<string, number[]>();
+  readStrings(table, 'source').forEach((source, row) => {
+    const list = rowsOf.get(source);
+    if (list) list.push(row);
+    else rowsOf.set(source, [row]);
+  });
+  return { tensors: readTensor(table, 'logmel').data, rowsOf };
+}
+
+/**
+ * Class probabilities of the listed mel rows' recordings: each row's own, or with `variants` (eval.tta)
+ * the mean over the row and its recording's augmented variants.
+ */
+async function recordingProbabilities(
+  model: LoadedModel,
+  mel: Float32Array,
+  melRows: number[],
+  melIds: string[],
+  shape: [number, number],
+  variants: Variants | null,
+): Promise<Float32Array> {
+  const own = await predictRows(model, mel, melRows, shape);
+  if (!variants) return own;
+  const k = model.classes.length;
+  const variantRows: number[] = [];
+  const owner: number[] = [];
+  melRows.forEach((r, i) => {
+    for (const v of variants.rowsOf.get(melIds[r]) ?? []) {
+      variantRows.push(v);
+      owner.push(i);
+    }
+  });
+  const extra = await predictRows(model, variants.tensors, variantRows, shape);
+  const sum = Float32Array.from(own);
+  const count = new Float32Array(melRows.length).fill(1);
+  owner.forEach((i, j) => {
+    for (let c = 0; c < k; c++) sum[i * k + c] += extra[j * k + c];
+    count[i]++;
+  });
+  return sum.map((p, idx) => p / count[Math.floor(idx / k)]);
+}
+
 /** A figure to write as `<name>.svg` and `<name>.png` and show in the report. */
 interface Figure {
   name: string;
@@ -145,7 +195,8 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
   if (JSON.stringify(model.classes) !== JSON.stringify(classes))
     throw new Error(`train/model classes [${model.classes}] differ from split/assignment classes [${classes}]; rerun train`);
 
-  // Evaluate original recordings only: augmented variants of val/test clips would count a clip several times.
+  // Score each val/test recording once: by its original tensor (and, with eval.tta, its variants averaged in).
+  const variants = ctx.params.tta === 'variants' ? await readVariants(ctx) : null;
   const results: Record<EvaluatedSplit, SplitMetrics | null> = { val: null, test: null };
   const scored: Partial<Record<EvaluatedSplit, ScoredSplit>> = {};
   const predictions = {
@@ -162,7 +213,7 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
       ctx.log(`eval: the ${split} split is empty; no ${split} metrics`);
       continue;
     }
-    const probabilities = await predictRows(model, mel.data, melRows, shape);
+    const probabilities = await recordingProbabilities(model, mel.data, melRows, melIds, shape, variants);
     const predicted = argmaxRows(probabilities, classes.length);
     const recs = melRows.map((r) => recordingOf(melIds[r]));
     const truth = Int32Array.from(recs, (r) => labels[r]);

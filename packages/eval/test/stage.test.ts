@@ -181,6 +181,29 @@ describe('eval stage', () => {
     expect(mem.logs.join('\n')).toMatch(/1 test recording\(s\) have no mel tensor .* e\.g\. r8/);
   });
 
+  it('eval.tta variants: a recording scores by the mean probabilities of its tensor and its augmented variants', async () => {
+    const up = upstream();
+    // r5 (test, label 4, its own tensor says 4) has two variants that say 3; r6 has one that says 4; the others none.
+    const variantOf = ['r5', 'r5', 'r6', 'r1'];
+    const says = [3, 3, 4, 0];
+    const logmel = new Float32Array(variantOf.length * size);
+    says.forEach((c, i) => (logmel[i * size] = c));
+    up.augment!.tables = { tensors: buildTable(variantOf.length, { id: variantOf.map((v, i) => `${v}~${i}`), source: variantOf, logmel: { data: logmel, shape } }) };
+    const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({ tta: 'variants' }), upstream: up, fold: HOLDOUT });
+    await evalStage(stubLoader()).run(mem.ctx);
+    const p = mem.tables.predictions;
+    const probabilities = readTensor(p, 'probabilities').data;
+    const row = (id: string) => readStrings(p, 'id').indexOf(id);
+    const probs = (id: string) => Array.from(probabilities.subarray(row(id) * EMOTIONS.length, (row(id) + 1) * EMOTIONS.length));
+    expect(probs('r5')[4]).toBeCloseTo(1 / 3, 6);
+    expect(probs('r5')[3]).toBeCloseTo(2 / 3, 6);
+    // r6: its own tensor says 3, its variant 4: a tie, which argmax gives to the first class.
+    expect(probs('r6')[3]).toBeCloseTo(0.5, 6);
+    expect(probs('r6')[4]).toBeCloseTo(0.5, 6);
+    expect(probs('r7')[3]).toBe(1);
+    expect(readNumbers(p, 'predicted')[row('r5')]).toBe(3);
+  });
+
   it('refuses a model trained on other classes', async () => {
     const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({}), upstream: upstream(), fold: HOLDOUT });
     await expect(evalStage(stubLoader(['a', 'b'])).run(mem.ctx)).rejects.toThrow(/train\/model classes \[a,b\] differ from split\/assignment classes/);
