@@ -21,11 +21,11 @@ import type { EvalParams } from './params.ts';
 import { describeProtocol } from './protocol.ts';
 import { renderReport, type ReportInput } from './report.ts';
 
-/** A trained model ready to score clips: probabilities row-major [count, classes.length]. */
+/** A trained model ready to score clips: probabilities row-major [count, classes.length]; `speakers` one per clip. */
 export interface LoadedModel {
   classes: string[];
   backend: string;
-  predict(logmel: Float32Array, count: number, shape: [number, number]): Promise<Float32Array>;
+  predict(logmel: Float32Array, count: number, shape: [number, number], speakers: string[]): Promise<Float32Array>;
 }
 
 export type ModelLoader = (modelDir: string, backend: Backend) => Promise<LoadedModel>;
@@ -38,18 +38,18 @@ export const loadModel: ModelLoader = async (modelDir, backend) => {
   return {
     classes,
     backend: typeof chosen === 'string' ? chosen : backend,
-    predict: async (logmel, count, shape) => model.predictProbabilities(net, standardization, logmel, count, shape),
+    predict: async (logmel, count, shape, speakers) => model.predictProbabilities(net, standardization, logmel, count, shape, speakers),
   };
 };
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 2));
 
-/** Class probabilities of the listed mel rows (the model batches its forward passes itself). */
-async function predictRows(model: LoadedModel, tensors: Float32Array, rows: number[], shape: [number, number]): Promise<Float32Array> {
+/** Class probabilities of the listed rows, spoken by `speakers` (the model batches its forward passes itself). */
+async function predictRows(model: LoadedModel, tensors: Float32Array, rows: number[], speakers: string[], shape: [number, number]): Promise<Float32Array> {
   const size = shape[0] * shape[1];
   const input = new Float32Array(rows.length * size);
   rows.forEach((r, i) => input.set(tensors.subarray(r * size, (r + 1) * size), i * size));
-  return model.predict(input, rows.length, shape);
+  return model.predict(input, rows.length, shape, speakers);
 }
 
 /** The augmented tensors of each recording (augment/tensors rows by their `source` id). */
@@ -77,11 +77,12 @@ async function recordingProbabilities(
   model: LoadedModel,
   mel: Float32Array,
   melRows: number[],
+  speakers: string[],
   melIds: string[],
   shape: [number, number],
   variants: Variants | null,
 ): Promise<Float32Array> {
-  const own = await predictRows(model, mel, melRows, shape);
+  const own = await predictRows(model, mel, melRows, speakers, shape);
   if (!variants) return own;
   const k = model.classes.length;
   const variantRows: number[] = [];
@@ -92,7 +93,7 @@ async function recordingProbabilities(
       owner.push(i);
     }
   });
-  const extra = await predictRows(model, variants.tensors, variantRows, shape);
+  const extra = await predictRows(model, variants.tensors, variantRows, owner.map((i) => speakers[i]), shape);
   const sum = Float32Array.from(own);
   const count = new Float32Array(melRows.length).fill(1);
   owner.forEach((i, j) => {
@@ -213,9 +214,9 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
       ctx.log(`eval: the ${split} split is empty; no ${split} metrics`);
       continue;
     }
-    const probabilities = await recordingProbabilities(model, mel.data, melRows, melIds, shape, variants);
-    const predicted = argmaxRows(probabilities, classes.length);
     const recs = melRows.map((r) => recordingOf(melIds[r]));
+    const probabilities = await recordingProbabilities(model, mel.data, melRows, recs.map((r) => speakers[r]), melIds, shape, variants);
+    const predicted = argmaxRows(probabilities, classes.length);
     const truth = Int32Array.from(recs, (r) => labels[r]);
     results[split] = splitMetrics(
       truth,

@@ -38,6 +38,8 @@ function upstream(folds = 1) {
   // Varied values so that a real model's outputs differ between clips; the stub reads only value 0.
   const logmel = Float32Array.from({ length: 8 * size }, (_, k) => -40 + 30 * Math.sin(k * 1.7));
   predictedClass.forEach((c, i) => (logmel[i * size] = c));
+  // Value 1 of each clip: its recording's index, so the stub can check the speaker it is given.
+  ids.forEach((_, i) => (logmel[i * size + 1] = i));
   const tensors = buildTable(8, { id: ids, logmel: { data: logmel, shape } });
   // Fold 1 (the holdout split): train r1 r2, val r3 r4, test r5..r8; fold 2 (for cross-validation): test r1..r3.
   const roles = [
@@ -93,8 +95,10 @@ const stubLoader =
     return {
       classes,
       backend: 'stub',
-      predict: async (logmel, count, s) => {
+      predict: async (logmel, count, s, clipSpeakers) => {
         expect(s).toEqual(shape);
+        // Each clip comes with its recording's speaker (what standardize: speaker groups by).
+        for (let i = 0; i < count; i++) expect(clipSpeakers[i]).toBe(speakers[logmel[i * size + 1]]);
         const p = new Float32Array(count * classes.length);
         for (let i = 0; i < count; i++) p[i * classes.length + logmel[i * size]] = 1;
         return p;
@@ -188,6 +192,7 @@ describe('eval stage', () => {
     const says = [3, 3, 4, 0];
     const logmel = new Float32Array(variantOf.length * size);
     says.forEach((c, i) => (logmel[i * size] = c));
+    variantOf.forEach((v, i) => (logmel[i * size + 1] = ids.indexOf(v)));
     up.augment!.tables = { tensors: buildTable(variantOf.length, { id: variantOf.map((v, i) => `${v}~${i}`), source: variantOf, logmel: { data: logmel, shape } }) };
     const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({ tta: 'variants' }), upstream: up, fold: HOLDOUT });
     await evalStage(stubLoader()).run(mem.ctx);

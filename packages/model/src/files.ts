@@ -94,6 +94,7 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
   const axis = standardization.axis ?? 'mel';
   if (axis === 'mel' && (!Array.isArray((standardization as { mean?: unknown }).mean) || !Array.isArray((standardization as { std?: unknown }).std)))
     throw new Error(`${join(dir, STANDARDIZATION_FILE)}: needs 'mean' and 'std' arrays`);
-  if (axis !== 'mel' && axis !== 'utterance') throw new Error(`${join(dir, STANDARDIZATION_FILE)}: unknown axis '${axis}' (expected 'mel' or 'utterance')`);
+  if (axis !== 'mel' && axis !== 'utterance' && axis !== 'speaker')
+    throw new Error(`${join(dir, STANDARDIZATION_FILE)}: unknown axis '${axis}' (expected 'mel', 'utterance' or 'speaker')`);
   return { model, standardization, classes };
 }

@@ -61,8 +61,9 @@ const recipe = z
       })
       .strict()
       .prefault({}),
-    /** How inputs are standardised per mel band (standardize.ts): with the training set's statistics, or each tensor with its own. */
-    standardize: z.enum(['training-set', 'utterance']).default('training-set'),
+    /** How inputs are standardised per mel band (standardize.ts): with the training set's statistics, each
+     *  tensor with its own, or each speaker's tensors with that speaker's (one file alone: its own). */
+    standardize: z.enum(['training-set', 'utterance', 'speaker']).default('training-set'),
     /** Train on the augmented variants of training recordings too. */
     useAugmented: z.boolean().default(true),
     /**

@@ -6,7 +6,8 @@ const BATCH = 32;
 
 /**
  * Class probabilities, row-major [count, classes], for `count` raw log-Mel tensors of `shape`
- * ([nMels, frames], row-major, as the mel stage writes them), standardised as in training.
+ * ([nMels, frames], row-major, as the mel stage writes them), standardised as in training;
+ * `speakers` (one per tensor) for a model standardised by speaker (none: each tensor by its own statistics).
  */
 export function predictProbabilities(
   model: tf.LayersModel,
@@ -14,8 +15,9 @@ export function predictProbabilities(
   logmel: Float32Array,
   count: number,
   shape: [number, number] = [128, 128],
+  speakers?: ArrayLike<string>,
 ): Float32Array {
-  const x = applyStandardization(standardization, logmel, count, shape);
+  const x = applyStandardization(standardization, logmel, count, shape, speakers);
   const size = shape[0] * shape[1];
   const outputs = model.outputs[0].shape;
   const classes = outputs[outputs.length - 1] as number;

@@ -4,9 +4,15 @@
  *   so nothing leaks from val/test), stored with the model;
  * - `utterance` (axis 'utterance'): over the frames of the tensor itself (cepstral mean and variance
  *   normalisation per utterance): nothing to store, and one file of an unknown speaker is
- *   standardised exactly as training tensors were.
+ *   standardised exactly as training tensors were;
+ * - `speaker` (axis 'speaker'): over every frame of the tensors of the same speaker among those
+ *   standardised together (speaker-level CMVN, e.g. Busso et al. 2011's speaker normalisation):
+ *   training and validation tensors by their own speakers', test tensors by the test speaker's
+ *   (unlabelled) recordings. Tensors given without speakers (`ser predict`, one file of an unknown
+ *   speaker) are each their own group: the utterance form.
  */
-export type Standardization = { axis: 'mel'; mean: number[]; std: number[] } | { axis: 'utterance' };
+export type Standardization = { axis: 'mel'; mean: number[]; std: number[] } | { axis: 'utterance' } | { axis: 'speaker' };
+export type StandardizeMode = 'training-set' | 'utterance' | 'speaker';
 
 /** Bands with (near) zero spread are left unscaled. */
 const MIN_STD = 1e-6;
@@ -15,9 +21,9 @@ export function fitStandardization(
   x: Float32Array,
   count: number,
   shape: [number, number],
-  mode: 'training-set' | 'utterance' = 'training-set',
+  mode: StandardizeMode = 'training-set',
 ): Standardization {
-  if (mode === 'utterance') return { axis: 'utterance' };
+  if (mode !== 'training-set') return { axis: mode };
   const [bands, frames] = shape;
   if (count === 0) throw new Error('fitStandardization: no training tensors');
   if (x.length !== count * bands * frames) throw new Error(`fitStandardization: ${x.length} floats is not ${count} tensors of [${shape}]`);
@@ -41,29 +47,56 @@ export function fitStandardization(
   return { axis: 'mel', mean, std };
 }
 
-/** Mean and standard deviation of `frames` values from `base` (two passes, float64). */
-function rowStats(x: Float32Array, base: number, frames: number): { mean: number; std: number } {
-  let sum = 0;
-  for (let t = 0; t < frames; t++) sum += x[base + t];
-  const mean = sum / frames;
-  let sq = 0;
-  for (let t = 0; t < frames; t++) sq += (x[base + t] - mean) ** 2;
-  const std = Math.sqrt(sq / frames);
-  return { mean, std: std < MIN_STD ? 1 : std };
+/** Per-band mean and std (two passes, float64) over every frame of the listed tensors. */
+function bandStats(x: Float32Array, tensors: number[], bands: number, frames: number): { mean: number[]; std: number[] } {
+  const mean: number[] = [];
+  const std: number[] = [];
+  const n = tensors.length * frames;
+  for (let f = 0; f < bands; f++) {
+    let sum = 0;
+    for (const i of tensors) for (let t = 0, base = (i * bands + f) * frames; t < frames; t++) sum += x[base + t];
+    const m = sum / n;
+    let sq = 0;
+    for (const i of tensors) for (let t = 0, base = (i * bands + f) * frames; t < frames; t++) sq += (x[base + t] - m) ** 2;
+    const sd = Math.sqrt(sq / n);
+    mean.push(m);
+    std.push(sd < MIN_STD ? 1 : sd);
+  }
+  return { mean, std };
 }
 
-/** A standardised copy of `count` tensors of `shape`. */
-export function applyStandardization(s: Standardization, x: Float32Array, count: number, shape: [number, number]): Float32Array {
+/** The tensors standardised together: all (training-set statistics), each alone (utterance), or by speaker. */
+function statisticGroups(s: Standardization, count: number, speakers?: ArrayLike<string>): number[][] {
+  const all = Array.from({ length: count }, (_, i) => i);
+  if (s.axis === 'mel') return [all];
+  if (s.axis === 'utterance' || !speakers) return all.map((i) => [i]);
+  if (speakers.length !== count) throw new Error(`applyStandardization: ${speakers.length} speakers for ${count} tensors`);
+  const bySpeaker = new Map<string, number[]>();
+  for (const i of all) {
+    const list = bySpeaker.get(speakers[i]);
+    if (list) list.push(i);
+    else bySpeaker.set(speakers[i], [i]);
+  }
+  return [...bySpeaker.values()];
+}
+
+/**
+ * A standardised copy of `count` tensors of `shape`; `speakers` (one per tensor) is what axis
+ * 'speaker' groups by.
+ */
+export function applyStandardization(s: Standardization, x: Float32Array, count: number, shape: [number, number], speakers?: ArrayLike<string>): Float32Array {
   const [bands, frames] = shape;
   if (s.axis === 'mel' && s.mean.length !== bands) throw new Error(`standardization has ${s.mean.length} mel bands, the input has ${bands}`);
   if (x.length !== count * bands * frames) throw new Error(`applyStandardization: ${x.length} floats is not ${count} tensors of [${shape}]`);
   const out = new Float32Array(x.length);
-  for (let i = 0; i < count; i++)
-    for (let f = 0; f < bands; f++) {
-      const base = (i * bands + f) * frames;
-      const { mean, std } = s.axis === 'mel' ? { mean: s.mean[f], std: s.std[f] } : rowStats(x, base, frames);
-      const k = 1 / std;
-      for (let t = 0; t < frames; t++) out[base + t] = (x[base + t] - mean) * k;
-    }
+  for (const group of statisticGroups(s, count, speakers)) {
+    const { mean, std } = s.axis === 'mel' ? s : bandStats(x, group, bands, frames);
+    for (const i of group)
+      for (let f = 0; f < bands; f++) {
+        const base = (i * bands + f) * frames;
+        const k = 1 / std[f];
+        for (let t = 0; t < frames; t++) out[base + t] = (x[base + t] - mean[f]) * k;
+      }
+  }
   return out;
 }

@@ -27,8 +27,13 @@ export function formatEpoch(e: EpochRecord, epochs: number): string {
   );
 }
 
-/** Rows of one or more tensor tables, as one [rows, nMels·frames] array, with their labels and the recording each was made from. */
-function gather(parts: { tensors: TensorBatch; rows: number[]; labels: (row: number) => number; recording: (row: number) => string }[]): TrainData {
+/**
+ * Rows of one or more tensor tables, as one [rows, nMels·frames] array, with their labels, the
+ * recording each was made from (an index into `recordingIds`).
+ */
+function gather(
+  parts: { tensors: TensorBatch; rows: number[]; labels: (row: number) => number; recording: (row: number) => string }[],
+): TrainData & { recordings: Int32Array; recordingIds: string[] } {
   const size = parts[0].tensors.shape[0] * parts[0].tensors.shape[1];
   const total = parts.reduce((n, p) => n + p.rows.length, 0);
   const x = new Float32Array(total * size);
@@ -44,7 +49,7 @@ function gather(parts: { tensors: TensorBatch; rows: number[]; labels: (row: num
       if (!index.has(id)) index.set(id, index.size);
       recordings[i++] = index.get(id)!;
     }
-  return { x, labels, recordings };
+  return { x, labels, recordings, recordingIds: [...index.keys()] };
 }
 
 /**
@@ -74,7 +79,10 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
   const classes = readClasses(assignment, 'split/assignment');
   const roles = roleOf(assignment, ctx.fold?.index ?? 1);
   const labels = readNumbers(assignment, 'label_index');
-  const labelOf = new Map(readStrings(assignment, 'id').map((id, i) => [id, labels[i]]));
+  const assignedIds = readStrings(assignment, 'id');
+  const labelOf = new Map(assignedIds.map((id, i) => [id, labels[i]]));
+  const assignedSpeakers = readStrings(assignment, 'speaker');
+  const speakerOf = new Map(assignedIds.map((id, i) => [id, assignedSpeakers[i]]));
 
   const melTable = await ctx.readTable('mel', 'tensors');
   const melIds = readStrings(melTable, 'id');
@@ -99,8 +107,9 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
   ]);
   const val = gather([{ tensors: mel, rows: rows.mel.val, labels: melLabel, recording: melRecording }]);
   const standardization = fitStandardization(train.x, train.labels.length, shape, params.standardize);
-  train.x = applyStandardization(standardization, train.x, train.labels.length, shape);
-  val.x = applyStandardization(standardization, val.x, val.labels.length, shape);
+  const speakersOf = (d: ReturnType<typeof gather>) => Array.from(d.recordings, (r) => speakerOf.get(d.recordingIds[r])!);
+  train.x = applyStandardization(standardization, train.x, train.labels.length, shape, speakersOf(train));
+  val.x = applyStandardization(standardization, val.x, val.labels.length, shape, speakersOf(val));
   ctx.log(`${train.labels.length} training and ${val.labels.length} validation tensors of [${shape}], ${classes.length} classes`);
 
   const key = hashJson({ inputs: ctx.deps.map((s) => ctx.upstream(s).outputsHash), params, fold: ctx.fold }).slice(0, 16);

@@ -109,6 +109,11 @@ describe('train stage', () => {
     expect(m.logs.filter((l) => /^epoch 1\/1 /.test(l))).toHaveLength(1);
   });
 
+  it("standardize: 'speaker' records its axis; nothing is stored to standardise with", async () => {
+    const m = await runStage(tinyParams({ epochs: 1, standardize: 'speaker' }));
+    expect(JSON.parse(new TextDecoder().decode(m.files.standardization))).toEqual({ axis: 'speaker' });
+  });
+
   it('useAugmented: false trains on the recordings only', async () => {
     const m = await runStage(tinyParams({ epochs: 1, useAugmented: false }));
     expect(m.logs[0]).toMatch(/^80 training and 40 validation tensors/);
