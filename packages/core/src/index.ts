@@ -1,5 +1,6 @@
 export * from './dataset.ts';
 export * from './schema.ts';
+export * from './group.ts';
 export * from './arrow.ts';
 export * from './stage.ts';
 export * from './registry.ts';

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { buildTable, readClasses, readNumbers, readStrings, readTensor, type StageContext } from '@ser/core';
+import { buildTable, indicesByKey, readClasses, readNumbers, readStrings, readTensor, type StageContext } from '@ser/core';
 import type { Backend } from '@ser/model/params';
 import { roleOf, rowsByRole } from '@ser/split/join';
 import { splitParams } from '@ser/split/params';
@@ -60,13 +60,7 @@ interface Variants {
 
 async function readVariants(ctx: StageContext<EvalParams>): Promise<Variants> {
   const table = await ctx.readTable('augment', 'tensors');
-  const rowsOf = new Map<string, number[]>();
-  readStrings(table, 'source').forEach((source, row) => {
-    const list = rowsOf.get(source);
-    if (list) list.push(row);
-    else rowsOf.set(source, [row]);
-  });
-  return { tensors: readTensor(table, 'logmel').data, rowsOf };
+  return { tensors: readTensor(table, 'logmel').data, rowsOf: indicesByKey(readStrings(table, 'source')) };
 }
 
 /**

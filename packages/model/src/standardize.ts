@@ -6,11 +6,13 @@
  *   normalisation per utterance): nothing to store, and one file of an unknown speaker is
  *   standardised exactly as training tensors were;
  * - `speaker` (axis 'speaker'): over every frame of the tensors of the same speaker among those
- *   standardised together (speaker-level CMVN, e.g. Busso et al. 2011's speaker normalisation):
+ *   standardised together (speaker-level CMVN; cf. Busso, Mariooryad, Metallinou & Narayanan 2013, iterative feature normalisation):
  *   training and validation tensors by their own speakers', test tensors by the test speaker's
  *   (unlabelled) recordings. Tensors given without speakers (`ser predict`, one file of an unknown
  *   speaker) are each their own group: the utterance form.
  */
+import { indicesByKey } from '@ser/core/group';
+
 export type Standardization = { axis: 'mel'; mean: number[]; std: number[] } | { axis: 'utterance' } | { axis: 'speaker' };
 export type StandardizeMode = 'training-set' | 'utterance' | 'speaker';
 
@@ -71,13 +73,7 @@ function statisticGroups(s: Standardization, count: number, speakers?: ArrayLike
   if (s.axis === 'mel') return [all];
   if (s.axis === 'utterance' || !speakers) return all.map((i) => [i]);
   if (speakers.length !== count) throw new Error(`applyStandardization: ${speakers.length} speakers for ${count} tensors`);
-  const bySpeaker = new Map<string, number[]>();
-  for (const i of all) {
-    const list = bySpeaker.get(speakers[i]);
-    if (list) list.push(i);
-    else bySpeaker.set(speakers[i], [i]);
-  }
-  return [...bySpeaker.values()];
+  return [...indicesByKey(speakers).values()];
 }
 
 /**

@@ -15,7 +15,7 @@ import { adamState, adamUpdate, type AdamState } from './adam.ts';
 import { initBackend } from './backend.ts';
 import { buildModel } from './model.ts';
 import { Rng } from './rng.ts';
-import { withPool, type WorkerPool } from '@ser/core';
+import { indicesByKey, withPool, type WorkerPool } from '@ser/core';
 import type { GradResult, Session } from './train-worker.ts';
 import { getFlatWeights, setFlatWeights, trainableRuns, weightLayout } from './weights.ts';
 
@@ -40,13 +40,7 @@ export interface EpochSampler {
 export function epochSampler(train: TrainData, variantsPerEpoch: TrainParams['variantsPerEpoch']): EpochSampler {
   const rows = train.labels.length;
   if (variantsPerEpoch === 'all' || !train.recordings) return { size: rows, draw: (rng) => rng.permutation(rows) };
-  const rowsOf = new Map<number, number[]>();
-  train.recordings.forEach((r, row) => {
-    const list = rowsOf.get(r);
-    if (list) list.push(row);
-    else rowsOf.set(r, [row]);
-  });
-  const groups = [...rowsOf.values()];
+  const groups = [...indicesByKey(train.recordings).values()];
   return {
     size: groups.length,
     draw(rng) {
