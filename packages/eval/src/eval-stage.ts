@@ -87,7 +87,13 @@ async function recordingProbabilities(
       owner.push(i);
     }
   });
-  const extra = await predictRows(model, variants.tensors, variantRows, owner.map((i) => speakers[i]), shape);
+  const extra = await predictRows(
+    model,
+    variants.tensors,
+    variantRows,
+    owner.map((i) => speakers[i]),
+    shape,
+  );
   const sum = Float32Array.from(own);
   const count = new Float32Array(melRows.length).fill(1);
   owner.forEach((i, j) => {
@@ -209,7 +215,15 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
       continue;
     }
     const recs = melRows.map((r) => recordingOf(melIds[r]));
-    const probabilities = await recordingProbabilities(model, mel.data, melRows, recs.map((r) => speakers[r]), melIds, shape, variants);
+    const probabilities = await recordingProbabilities(
+      model,
+      mel.data,
+      melRows,
+      recs.map((r) => speakers[r]),
+      melIds,
+      shape,
+      variants,
+    );
     const predicted = argmaxRows(probabilities, classes.length);
     const truth = Int32Array.from(recs, (r) => labels[r]);
     results[split] = splitMetrics(

@@ -193,7 +193,9 @@ describe('eval stage', () => {
     const logmel = new Float32Array(variantOf.length * size);
     says.forEach((c, i) => (logmel[i * size] = c));
     variantOf.forEach((v, i) => (logmel[i * size + 1] = ids.indexOf(v)));
-    up.augment!.tables = { tensors: buildTable(variantOf.length, { id: variantOf.map((v, i) => `${v}~${i}`), source: variantOf, logmel: { data: logmel, shape } }) };
+    up.augment!.tables = {
+      tensors: buildTable(variantOf.length, { id: variantOf.map((v, i) => `${v}~${i}`), source: variantOf, logmel: { data: logmel, shape } }),
+    };
     const mem = memoryStageContext({ stage: 'eval', params: evalParams.parse({ tta: 'variants' }), upstream: up, fold: HOLDOUT });
     await evalStage(stubLoader()).run(mem.ctx);
     const p = mem.tables.predictions;

@@ -19,12 +19,7 @@ export type StandardizeMode = 'training-set' | 'utterance' | 'speaker';
 /** Bands with (near) zero spread are left unscaled. */
 const MIN_STD = 1e-6;
 
-export function fitStandardization(
-  x: Float32Array,
-  count: number,
-  shape: [number, number],
-  mode: StandardizeMode = 'training-set',
-): Standardization {
+export function fitStandardization(x: Float32Array, count: number, shape: [number, number], mode: StandardizeMode = 'training-set'): Standardization {
   if (mode !== 'training-set') return { axis: mode };
   const [bands, frames] = shape;
   if (count === 0) throw new Error('fitStandardization: no training tensors');

@@ -43,7 +43,9 @@ describe('runTorchPeer', () => {
     });
   });
 
-  it("a failing peer: the error names the script and gives its last line", async () => {
-    await expect(runTorchPeer(brokenPeer, 2, process.execPath)).rejects.toThrow(`PyTorch peer ${brokenPeer} (${process.execPath}) failed: ModuleNotFoundError: No module named torch`);
+  it('a failing peer: the error names the script and gives its last line', async () => {
+    await expect(runTorchPeer(brokenPeer, 2, process.execPath)).rejects.toThrow(
+      `PyTorch peer ${brokenPeer} (${process.execPath}) failed: ModuleNotFoundError: No module named torch`,
+    );
   });
 });

@@ -39,7 +39,13 @@ describe('standardisation', () => {
     // A speaker-wide shift and scale changes nothing.
     for (let i = 0; i < 16; i++) expect(z[16 + i]).toBeCloseTo(z[i], 5);
     // Interleaved order, the same groups: the same values.
-    const mixed = applyStandardization(s, Float32Array.from([...both.subarray(0, 8), ...both.subarray(16, 24), ...both.subarray(8, 16), ...both.subarray(24)]), 4, shape, ['a', 'b', 'a', 'b']);
+    const mixed = applyStandardization(
+      s,
+      Float32Array.from([...both.subarray(0, 8), ...both.subarray(16, 24), ...both.subarray(8, 16), ...both.subarray(24)]),
+      4,
+      shape,
+      ['a', 'b', 'a', 'b'],
+    );
     for (let i = 0; i < 8; i++) expect(mixed[8 + i]).toBeCloseTo(z[16 + i], 5);
     // No speakers (one file of an unknown speaker): the utterance form.
     expect(applyStandardization(s, x, 2, shape)).toEqual(applyStandardization({ axis: 'utterance' }, x, 2, shape));
