@@ -35,7 +35,7 @@ interface PeerJson {
 const PEER_SAMPLES = 1000;
 
 /** Run the peer with `threads` intra-op threads (our worker count) under `python`; throws naming the script on failure. */
-export async function runTorchPeer(script: string, threads: number, python = '/usr/bin/python3'): Promise<PeerResult> {
+export async function runTorchPeer(script: string, threads: number, python: string): Promise<PeerResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ser-peer-'));
   const out = join(dir, 'peer.json');
   try {
