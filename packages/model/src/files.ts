@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Standardization } from './standardize.ts';
+// A model.json may name this package's layer classes: they are registered on import.
+import './layers/statistics-pooling.ts';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';

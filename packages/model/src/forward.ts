@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './kernels/batch_norm_train.ts';
 import { RELU_BIAS_GRAD } from './kernels/relu_bias_grad.ts';
+import { statisticsPooling, type StatisticsPooling } from './layers/statistics-pooling.ts';
 import { Rng } from './rng.ts';
 
 export interface BatchStats {
@@ -145,6 +146,9 @@ export function forwardTraining(model: tf.LayersModel, x: tf.Tensor4D, dropoutSe
         break;
       case 'GlobalAveragePooling2D':
         h = tf.mean(h, [1, 2]);
+        break;
+      case 'StatisticsPooling':
+        h = statisticsPooling(h as tf.Tensor4D, (layer as StatisticsPooling).epsilon);
         break;
       case 'Dense': {
         // The last layer's softmax is left to the loss (softmax cross-entropy on logits is stable).

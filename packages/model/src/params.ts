@@ -22,6 +22,10 @@ const recipe = z
      *  their initial values after the few hundred steps a RAVDESS run takes, so validation (and early
      *  stopping on it) sees wrong statistics for many epochs; 0.9 is PyTorch's default (its 0.1). */
     batchNormMomentum: z.number().min(0).max(1).default(0.9),
+    /** How the last convolution block's [bands, frames, channels] map becomes one vector: `average`
+     *  (GlobalAveragePooling2D: a mean per channel) or `statistics` (mean and standard deviation over
+     *  time per band and channel, layers/statistics-pooling.ts; the first dense layer grows with it). */
+    pooling: z.enum(['average', 'statistics']).default('average'),
     denseUnits: positiveInt.default(128),
     denseDropout: z.number().min(0).max(1).default(0.5),
     /** Early stopping on validation loss; best weights are restored. 0 disables it. */
