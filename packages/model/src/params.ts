@@ -40,10 +40,12 @@ const recipe = z
       })
       .strict()
       .prefault({}),
-    /** How the learning rate moves over the epochs: `plateau` (lrPlateau below) or `cosine`, annealed
+    /** How the learning rate moves over the epochs: `plateau` (lrPlateau below); `cosine`, annealed
      *  from learningRate at epoch 1 towards 0 after the last epoch, ½·lr·(1 + cos(π·(e−1)/epochs))
-     *  (Loshchilov & Hutter 2017, eq. 5, one cycle without restarts; PyTorch's CosineAnnealingLR). */
-    lrSchedule: z.enum(['plateau', 'cosine']).default('plateau'),
+     *  (Loshchilov & Hutter 2017, eq. 5, one cycle without restarts; PyTorch's CosineAnnealingLR); or
+     *  `one-cycle`, up from learningRate/25 to learningRate over the first 30 % of the epochs, then
+     *  down to learningRate/(25·10⁴), both along half a cosine (Smith & Topin 2019; train.ts). */
+    lrSchedule: z.enum(['plateau', 'cosine', 'one-cycle']).default('plateau'),
     /** Label smoothing ε of the training loss (Szegedy et al. 2016, §7): targets (1 − ε)·one-hot + ε/classes.
      *  Validation loss, and early stopping on it, stay plain cross-entropy. */
     labelSmoothing: z.number().min(0).lt(1).default(0),

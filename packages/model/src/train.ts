@@ -217,6 +217,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       for (let epoch = state.epoch + 1; epoch <= params.epochs; epoch++) {
         const started = performance.now();
         if (params.lrSchedule === 'cosine') state.learningRate = cosineLearningRate(params.learningRate, epoch, params.epochs);
+        if (params.lrSchedule === 'one-cycle') state.learningRate = oneCycleLearningRate(params.learningRate, epoch, params.epochs);
         const order = sampler.draw(rng);
         const epochSize = order.length;
         let lossSum = 0;
@@ -295,7 +296,25 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
 
 /** The learning rate of 1-based `epoch` of `epochs` under train.lrSchedule `cosine`. */
 export function cosineLearningRate(initial: number, epoch: number, epochs: number): number {
-  return 0.5 * initial * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs));
+  return cosineRamp(initial, 0, (epoch - 1) / epochs);
+}
+
+/** From `from` (at share 0) to `to` (at share 1) along half a cosine. */
+function cosineRamp(from: number, to: number, share: number): number {
+  return to + 0.5 * (from - to) * (1 + Math.cos(Math.PI * share));
+}
+
+/**
+ * The learning rate of 1-based `epoch` of `epochs` under train.lrSchedule `one-cycle` (Smith & Topin
+ * 2019; PyTorch's OneCycleLR with its defaults, per epoch): over the first `warmUp` (0.3) of the epochs
+ * up from peak/`divFactor` (25) to `peak` along half a cosine, then down to peak/(divFactor·`finalDivFactor`
+ * (1e4)) the same way; epoch e sits at share (e − 1)/epochs of the run, as in `cosine`.
+ */
+export function oneCycleLearningRate(peak: number, epoch: number, epochs: number, warmUp = 0.3, divFactor = 25, finalDivFactor = 1e4): number {
+  const share = (epoch - 1) / epochs;
+  const start = peak / divFactor;
+  if (share < warmUp) return cosineRamp(start, peak, share / warmUp);
+  return cosineRamp(peak, start / finalDivFactor, (share - warmUp) / (1 - warmUp));
 }
 
 /**

@@ -122,6 +122,21 @@ describe('trainModel', () => {
     history.epochs.forEach((e, i) => expect(e.learningRate).toBeCloseTo(expected[i], 12));
   });
 
+  it('lrSchedule one-cycle: from lr/25 up to lr at 30 % of the epochs, then down towards lr/(25·10⁴), whatever validation does', async () => {
+    const lr = 0.01;
+    const params = tinyParams({ epochs: 10, learningRate: lr, lrSchedule: 'one-cycle', lrPlateau: { factor: 0.5, patience: 1, min: 0 } });
+    const { history } = await trainModel({ train, val, numClasses: CLASSES, params, inputShape });
+    const used = history.epochs.map((e) => e.learningRate);
+    expect(used).toHaveLength(10);
+    expect(used[0]).toBeCloseTo(lr / 25, 12);
+    expect(used[3]).toBeCloseTo(lr, 12); // epoch 4 starts at share 0.3
+    for (let i = 1; i <= 3; i++) expect(used[i]).toBeGreaterThan(used[i - 1]);
+    for (let i = 4; i < 10; i++) expect(used[i]).toBeLessThan(used[i - 1]);
+    // The last epoch sits at 6/7 of the way down: ½(1 + cos(6π/7)) of the span above the floor.
+    const floor = lr / 25 / 1e4;
+    expect(used[9]).toBeCloseTo(floor + (lr - floor) * 0.5 * (1 + Math.cos((6 * Math.PI) / 7)), 12);
+  });
+
   it('early stopping keeps the epoch of lowest validation loss', async () => {
     const { history } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams({ epochs: 12, patience: 1, learningRate: 0.05 }), inputShape });
     const losses = history.epochs.map((e) => e.valLoss);
