@@ -20,6 +20,15 @@ export const augmentParams = z
       })
       .strict()
       .default({ count: 1, rate: [0.8, 1.25] }),
+    /** Speed perturbation (speed.ts; Ko et al. 2015 used 0.9, 1.0 and 1.1): tempo and pitch moved together
+     *  by one factor. Off by default (count 0), so the original project's variants stay as they were. */
+    speed: z
+      .object({
+        count: z.number().int().nonnegative().default(0),
+        factor: range.refine(([lo]) => lo > 0, { message: 'factors must be > 0' }).default([0.9, 1.1]),
+      })
+      .strict()
+      .default({ count: 0, factor: [0.9, 1.1] }),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-/** The `augment` stage: noise / pitch-shift / time-stretch variants of every trimmed clip, as log-Mel tensors. */
+/** The `augment` stage: noise / pitch-shift / time-stretch / speed variants of every trimmed clip, as log-Mel tensors. */
 import { buildTable, defineStage, readRagged, readStrings, withPool } from '@ser/core';
 import { melParams, trimParams } from '@ser/features/params';
 import { AUGMENT_KINDS, variantId, variantsOf } from './augment.ts';
@@ -10,12 +10,12 @@ export const stage = defineStage({
   params: augmentParams,
   outputs: {
     tensors: {
-      description: "every variant of every trimmed clip, clip after clip in trim order, then by kind ('noise', 'pitch', 'stretch') and n",
+      description: "every variant of every trimmed clip, clip after clip in trim order, then by kind ('noise', 'pitch', 'stretch', 'speed') and n",
       columns: {
         id: "utf8: '<source>#<kind><n>'",
         source: 'utf8: the recording id it was made from',
-        kind: "utf8: 'noise', 'pitch' or 'stretch'",
-        amount: 'float64: SNR in dB, semitones, or stretch rate',
+        kind: "utf8: 'noise', 'pitch', 'stretch' or 'speed'",
+        amount: 'float64: SNR in dB, semitones, stretch rate or speed factor',
         frames: 'int32: real frames before padding or truncation',
         logmel: "fixed_shape_tensor<float32>[nMels, frames]: as the mel stage's",
       },

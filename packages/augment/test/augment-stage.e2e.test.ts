@@ -65,7 +65,7 @@ describe('augment stage', () => {
       expect(readNumbers(t, 'frames')[r]).toBe(want.frames);
       expect(tensor.data.subarray(r * size, (r + 1) * size)).toEqual(want.logmel);
     }
-    expect(ctx.summary.perKind).toEqual({ noise: 3, pitch: 3, stretch: 3 });
+    expect(ctx.summary.perKind).toEqual({ noise: 3, pitch: 3, stretch: 3, speed: 0 });
   });
 
   it('is byte-identical for the same seed and differs for another', async () => {
@@ -92,8 +92,9 @@ describe('augment stage', () => {
       noise: { count: 2, snrDb: [10, 10] },
       pitchShift: { count: 0, semitones: [0, 0] },
       timeStretch: { count: 1, rate: [1, 1] },
+      speed: { count: 1, factor: [1.1, 1.1] },
     });
-    expect(readStrings(tables.tensors, 'id').slice(0, 3)).toEqual(['noise0', 'noise1', 'stretch0'].map((v) => `${clips[0].id}#${v}`));
-    expect(readNumbers(tables.tensors, 'amount').slice(0, 3)).toEqual([10, 10, 1]);
+    expect(readStrings(tables.tensors, 'id').slice(0, 4)).toEqual(['noise0', 'noise1', 'stretch0', 'speed0'].map((v) => `${clips[0].id}#${v}`));
+    expect(readNumbers(tables.tensors, 'amount').slice(0, 4)).toEqual([10, 10, 1, 1.1]);
   });
 });
