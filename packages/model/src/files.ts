@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Standardization } from './standardize.ts';
+import { STANDARDIZATION_AXES, type Standardization } from './standardize.ts';
 // A model.json may name this package's layer classes: they are registered on import.
 import './layers/statistics-pooling.ts';
 
@@ -96,7 +96,7 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
   const axis = standardization.axis ?? 'mel';
   if (axis === 'mel' && (!Array.isArray((standardization as { mean?: unknown }).mean) || !Array.isArray((standardization as { std?: unknown }).std)))
     throw new Error(`${join(dir, STANDARDIZATION_FILE)}: needs 'mean' and 'std' arrays`);
-  if (axis !== 'mel' && axis !== 'utterance' && axis !== 'speaker')
-    throw new Error(`${join(dir, STANDARDIZATION_FILE)}: unknown axis '${axis}' (expected 'mel', 'utterance' or 'speaker')`);
+  if (!(STANDARDIZATION_AXES as readonly string[]).includes(axis))
+    throw new Error(`${join(dir, STANDARDIZATION_FILE)}: unknown axis '${axis}' (expected one of ${STANDARDIZATION_AXES.map((a) => `'${a}'`).join(', ')})`);
   return { model, standardization, classes };
 }

@@ -13,7 +13,9 @@
  */
 import { indicesByKey } from '@ser/core/group';
 
-export type Standardization = { axis: 'mel'; mean: number[]; std: number[] } | { axis: 'utterance' } | { axis: 'speaker' };
+/** What standardization.json's `axis` may name: 'mel' stores the training set's statistics. */
+export const STANDARDIZATION_AXES = ['mel', 'utterance', 'speaker'] as const;
+export type Standardization = { axis: 'mel'; mean: number[]; std: number[] } | { axis: Exclude<(typeof STANDARDIZATION_AXES)[number], 'mel'> };
 export type StandardizeMode = 'training-set' | 'utterance' | 'speaker';
 
 /** Bands with (near) zero spread are left unscaled. */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/backend.ts';
 import { folderCheckpointStore } from '../src/checkpoint.ts';
 import { MODEL_FILE, STANDARDIZATION_FILE, WEIGHTS_FILE, loadTrainedModel, modelFiles, standardizationFile } from '../src/files.ts';
+import { buildModel } from '../src/model.ts';
 import { predictProbabilities } from '../src/predict.ts';
 import type { Standardization } from '../src/standardize.ts';
 import { trainModel, type Checkpoint } from '../src/train.ts';
@@ -178,6 +179,18 @@ describe('model files', () => {
       cpu.forEach((p, i) => expect(Math.abs(p - before[i])).toBeLessThan(1e-5));
       tf.dispose([model, loaded.model, onCpu.model] as unknown as tf.Tensor[]);
     });
+
+  it('a standardization.json with an unknown axis is a clear error naming the file and the axes it may name', async () => {
+    const bad = await mkdtemp(join(tmpdir(), 'ser-model-axis-'));
+    const model = buildModel(tinyParams(), CLASSES, inputShape);
+    const files = await modelFiles(model, ['a', 'b', 'c']);
+    await writeFile(join(bad, MODEL_FILE), files.modelJson);
+    await writeFile(join(bad, WEIGHTS_FILE), files.weights);
+    await writeFile(join(bad, STANDARDIZATION_FILE), JSON.stringify({ axis: 'frame' }));
+    await expect(loadTrainedModel(bad)).rejects.toThrow(/standardization\.json: unknown axis 'frame' \(expected one of 'mel', 'utterance', 'speaker'\)/);
+    model.dispose();
+    await rm(bad, { recursive: true, force: true });
+  });
 
   it('a missing weights file is a clear error naming it', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'ser-model-bad-'));
