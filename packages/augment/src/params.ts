@@ -19,7 +19,7 @@ export const augmentParams = z
     noise: variantKind('snrDb', 1, range, [15, 30]),
     /** Pitch shift by `semitones`, duration kept (pitch.ts, librosa.effects.pitch_shift). */
     pitchShift: variantKind('semitones', 1, range, [-3, 3]),
-    /** Time stretch by `rate`, pitch kept (pitch.ts, librosa.effects.time_stretch). */
+    /** Time stretch by `rate`, pitch kept (@ser/dsp's phase vocoder, librosa.effects.time_stretch). */
     timeStretch: variantKind('rate', 1, positiveRange('rates'), [0.8, 1.25]),
     /** Speed perturbation (speed.ts; Ko et al. 2015 used 0.9, 1.0 and 1.1): tempo and pitch moved together
      *  by one factor. Off by default (count 0), so the original project's variants stay as they were. */

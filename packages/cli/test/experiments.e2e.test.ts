@@ -47,11 +47,11 @@ afterAll(async () => {
 });
 
 describe('speaker-independent cross-validation', () => {
+  // A whole 2-fold pipeline from raw audio: near the default test timeout on a busy 2-core machine.
   it('runs each fold as its own cached task, then the combination', () => {
     expect(run(...CV)).toEqual(['augment', 'eval', 'eval.fold1', 'eval.fold2', 'ingest', 'mel', 'split', 'train.fold1', 'train.fold2', 'trim']);
     for (const fold of [1, 2]) expect(ws.readJson(`data/train.fold${fold}/manifest.json`).fold).toEqual({ index: fold, count: 2 });
     expect(run(...CV)).toEqual([]);
-    // A whole 2-fold pipeline from raw audio: near the default test timeout on a busy 2-core machine.
   }, 300_000);
 
   it('metrics.json has the folds, their actors, and a Student-t interval beside each figure', () => {
