@@ -340,7 +340,7 @@ export async function combineEval(ctx: StageContext<EvalParams>): Promise<void> 
     )),
   ];
   const html = renderReport({
-    title: `Speech emotion recognition: ${protocol.folds}-fold cross-validation`,
+    title: `Speech emotion recognition: ${protocol.partitionFolds}-fold cross-validation${protocol.folds < protocol.partitionFolds ? ` (a screen: the first ${protocol.folds} folds)` : ''}`,
     metrics,
     figures: await writeFigures(ctx, figures),
     ...provenance(ctx),

@@ -180,7 +180,10 @@ export interface SplitProtocol {
   /** One sentence for people: how the splits were made, seed, folds, speaker overlap. */
   description: string;
   seed: number;
+  /** Folds evaluated. */
   folds: number;
+  /** Folds of the split's partition: more than `folds` in a screen (split.screenFolds), which runs its first ones. */
+  partitionFolds: number;
   ratios: { train: number; val: number; test: number };
   /** Per evaluated split: how many of its speakers also appear in train (0 = speaker-independent; CV: the most of any fold). */
   speakersSharedWithTrain: { val: number; test: number };

@@ -1,5 +1,5 @@
 /** The split protocol of an evaluation, in words and numbers, counted from the data. */
-import type { SplitParams } from '@ser/split/params';
+import { partitionFoldCount, type SplitParams } from '@ser/split/params';
 import type { SplitProtocol } from './metrics.ts';
 
 /** Speakers per role in one fold, as found in the split assignment. */
@@ -21,6 +21,8 @@ export function describeProtocol(params: SplitParams, folds: readonly SplitSpeak
     const train = new Set(fold.train);
     return distinct(fold[role]).filter((s) => train.has(s)).length;
   };
+  // A screen (split.screenFolds) runs the first folds of this partition; loso's has a fold per speaker.
+  const partition = partitionFoldCount(params, distinct(folds.flatMap((f) => [...f.train, ...f.val, ...f.test])).length);
   const speakersSharedWithTrain = {
     val: Math.max(0, ...folds.map((f) => shared(f, 'val'))),
     test: Math.max(0, ...folds.map((f) => shared(f, 'test'))),
@@ -39,10 +41,11 @@ export function describeProtocol(params: SplitParams, folds: readonly SplitSpeak
         : `${speakersSharedWithTrain.test} of ${distinct(fold.test).length} test speakers and ${speakersSharedWithTrain.val} of ${distinct(fold.val).length} val speakers also appear in training`;
     description = `${base}; ${overlap}`;
   } else {
+    const screen = folds.length < partition ? `the first ${folds.length} folds (a screen) of ` : '';
     const kind =
       params.protocol === 'loso'
-        ? `leave-one-speaker-out cross-validation (${folds.length} folds`
-        : `${folds.length}-fold actor cross-validation (seed ${params.seed}`;
+        ? `${screen}leave-one-speaker-out cross-validation (${partition} folds`
+        : `${screen}${partition}-fold actor cross-validation (seed ${params.seed}`;
     const overlap =
       speakersSharedWithTrain.test === 0 && speakersSharedWithTrain.val === 0
         ? 'no evaluated speaker is in the training set of its fold'
@@ -55,6 +58,7 @@ export function describeProtocol(params: SplitParams, folds: readonly SplitSpeak
     description,
     seed: params.seed,
     folds: folds.length,
+    partitionFolds: partition,
     ratios: params.ratios,
     speakersSharedWithTrain,
   };

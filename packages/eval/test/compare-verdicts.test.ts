@@ -79,6 +79,25 @@ describe('exp diff verdicts', () => {
     expect(d.metrics.every((m) => !m.verdict)).toBe(true);
   });
 
+  it('pairs a screen (the first folds of the partition) with a full run over the folds both scored', () => {
+    const full = run('full', {}, cv(A));
+    const screen = run('screen', { split: { seed: 42, protocol: 'actor-kfold', screenFolds: 2 } }, cv([A[0] + 0.05, A[1] + 0.07]));
+    const d = expDiff({ runs: [full], seeds: {} }, { runs: [screen], seeds: {} });
+    expect(d.comparison).toMatchObject({ method: 'paired-folds', n: 2 });
+    expect(d.comparison!.description).toMatch(/^paired over the 2 folds both runs scored \(A 5, B 2;/);
+    const f1 = d.metrics.find((m) => m.key === 'test.macroF1')!;
+    // A's figure is its mean over the paired folds (0.575), not over its 5 (0.564).
+    expect(f1.a).toBeCloseTo(0.575, 12);
+    expect(f1.b).toBeCloseTo(0.635, 12);
+    expect(f1.ci95![0]).toBeCloseTo(-0.06706204736174634, 12);
+    expect(f1.ci95![1]).toBeCloseTo(0.18706204736174634, 12);
+    expect(f1.verdict!.direction).toBe('none');
+    const elsewhere = run('elsewhere', {}, cv([0.6, 0.6], [['s4'], ['s9']]));
+    expect(expDiff({ runs: [full], seeds: {} }, { runs: [elsewhere], seeds: {} }).noVerdict).toBe(
+      'the runs were not scored on the same folds (the same test speakers per fold)',
+    );
+  });
+
   it('two holdout runs on the same recordings: paired bootstrap; identical predictions give [0, 0]', () => {
     const n = 120;
     const labels = Int32Array.from({ length: n }, (_, i) => i % 2);

@@ -40,4 +40,20 @@ describe('describeProtocol', () => {
     ]);
     expect(leaky.speakersSharedWithTrain).toEqual({ val: 0, test: 1 });
   });
+
+  it('states a screen as the first folds of its partition', () => {
+    const params = splitParams.parse({ protocol: 'actor-kfold', folds: 3, valActors: 1, screenFolds: 2 });
+    const p = describeProtocol(params, [
+      { train: ['03', '04', '05', '06'], val: ['02'], test: ['01'] },
+      { train: ['01', '04', '05', '06'], val: ['03'], test: ['02'] },
+    ]);
+    expect(p).toMatchObject({ folds: 2, partitionFolds: 3 });
+    expect(p.description).toMatch(/^the first 2 folds \(a screen\) of 3-fold actor cross-validation \(seed 42, 1 validation speakers/);
+    const loso = describeProtocol(splitParams.parse({ protocol: 'loso', valActors: 1, screenFolds: 2 }), [
+      { train: ['03'], val: ['02'], test: ['01'] },
+      { train: ['01'], val: ['03'], test: ['02'] },
+    ]);
+    expect(loso).toMatchObject({ folds: 2, partitionFolds: 3 });
+    expect(loso.description).toMatch(/^the first 2 folds \(a screen\) of leave-one-speaker-out cross-validation \(3 folds/);
+  });
 });

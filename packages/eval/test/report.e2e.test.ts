@@ -41,6 +41,7 @@ function syntheticMetrics(): EvalMetrics {
       description: 'random stratified split of recordings (seed 42, train/val/test 0.8/0.1/0.1)',
       seed: 42,
       folds: 1,
+      partitionFolds: 1,
       ratios: { train: 0.8, val: 0.1, test: 0.1 },
       speakersSharedWithTrain: { val: 4, test: 4 },
     },

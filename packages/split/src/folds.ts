@@ -5,7 +5,7 @@
  * hence no recording, and no augmented copy of one — has two roles.
  */
 import { rngFor, shuffled } from '@ser/dsp';
-import type { SplitParams } from './params.ts';
+import { foldCount, type SplitParams } from './params.ts';
 import { SPLITS, groupRecords, sameActor, stratifiedSplit, type SplitName, type SplitRecord } from './split.ts';
 
 export interface Fold {
@@ -13,13 +13,6 @@ export interface Fold {
   split: SplitName[];
   /** The speakers in each role (sorted). */
   actors: Record<SplitName, string[]>;
-}
-
-/** How many folds the params make from these speakers: 1 (holdout), `folds` or its explicit lists, or one per speaker. */
-export function foldCount(params: SplitParams, speakers: number): number {
-  if (params.protocol === 'holdout') return 1;
-  if (params.protocol === 'loso') return speakers;
-  return params.foldActors?.length ?? params.folds;
 }
 
 /** A speaker group (linked by shared recordings) with its majority gender. */
@@ -102,14 +95,19 @@ const sortedActors = (records: readonly SplitRecord[], split: SplitName[]) =>
     string[]
   >;
 
-/** The folds of `params.protocol` over `records`: one for holdout (see stratifiedSplit), else one per group of test speakers. */
+/**
+ * The folds of `params.protocol` over `records`: one for holdout (see stratifiedSplit), else one per
+ * group of test speakers (the first `screenFolds` of them for a screen: the whole partition is made
+ * first, so a screen's folds are the full cross-validation's).
+ */
 export function makeFolds(records: readonly SplitRecord[], params: SplitParams): Fold[] {
   if (params.protocol === 'holdout') {
     const { split } = stratifiedSplit(records, params);
     return [{ split, actors: sortedActors(records, split) }];
   }
   const groups = speakerGroups(records);
-  return testGroups(groups, params).map((test, k) => {
+  const partition = testGroups(groups, params);
+  return partition.slice(0, foldCount(params, partition.length)).map((test, k) => {
     const val = validationGroups(
       groups.filter((g) => !test.includes(g)),
       params.valActors,

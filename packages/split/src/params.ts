@@ -31,7 +31,34 @@ export const splitParams = z
     foldActors: z.array(actorList.min(1)).min(2).optional(),
     /** actor-kfold and loso: validation actors per fold, taken from the training side (alternating genders). */
     valActors: z.number().int().nonnegative().default(2),
+    /**
+     * actor-kfold and loso: run only the first `screenFolds` folds of the partition (a cheap screen of
+     * a lever). They are the same folds, with the same speakers in each role, as those of the full
+     * cross-validation, so `ser exp diff` pairs a screen with a full run over the folds both scored.
+     * Unset (default): every fold.
+     */
+    screenFolds: positiveInt.min(2).optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.screenFolds === undefined || p.protocol !== 'holdout', {
+    message: 'a screen is for cross-validation (protocol actor-kfold or loso), not a holdout split',
+    path: ['screenFolds'],
+  });
 
 export type SplitParams = z.infer<typeof splitParams>;
+
+/** How many folds the params partition these speakers into: 1 (holdout), `folds` or its explicit lists, or one per speaker. */
+export function partitionFoldCount(params: SplitParams, speakers: number): number {
+  if (params.protocol === 'holdout') return 1;
+  if (params.protocol === 'loso') return speakers;
+  return params.foldActors?.length ?? params.folds;
+}
+
+/** How many folds run: the partition's, or its first `screenFolds`. */
+export function foldCount(params: SplitParams, speakers: number): number {
+  const partition = partitionFoldCount(params, speakers);
+  if (params.screenFolds === undefined) return partition;
+  if (params.screenFolds > partition)
+    throw new Error(`split.screenFolds is ${params.screenFolds}, but the split has only ${partition} folds: a screen runs some of them`);
+  return params.screenFolds;
+}

@@ -7,8 +7,8 @@
 import { CLASSES_METADATA, buildTable, defineStage, readClasses, readNumbers, readStrings } from '@ser/core';
 import { listDataset } from '@ser/ingest/listing';
 import { FOLDS_METADATA } from './join.ts';
-import { foldCount, makeFolds } from './folds.ts';
-import { splitParams } from './params.ts';
+import { makeFolds } from './folds.ts';
+import { foldCount, splitParams } from './params.ts';
 import { SPLITS } from './split.ts';
 
 export const stage = defineStage({

@@ -1,7 +1,7 @@
 /** Speaker-independent folds on a RAVDESS-like set of 20 actors (odd male, even female). */
 import { describe, expect, it } from 'vitest';
-import { foldCount, makeFolds } from '../src/folds.ts';
-import { splitParams } from '../src/params.ts';
+import { makeFolds } from '../src/folds.ts';
+import { foldCount, splitParams } from '../src/params.ts';
 import { ravdessRecordings } from './helpers.ts';
 
 const records = ravdessRecordings();
@@ -34,6 +34,18 @@ describe('actor k-fold', () => {
   it('is seeded', () => {
     expect(makeFolds(records, params({ protocol: 'actor-kfold', folds: 5 }))).toEqual(folds);
     expect(makeFolds(records, params({ protocol: 'actor-kfold', folds: 5, seed: 7 })).map((f) => f.actors.test)).not.toEqual(folds.map((f) => f.actors.test));
+  });
+
+  it('screens on the first folds of the same partition, and names the key when there are not that many', () => {
+    const screen = makeFolds(records, params({ protocol: 'actor-kfold', folds: 5, screenFolds: 2 }));
+    expect(screen).toEqual(folds.slice(0, 2));
+    expect(foldCount(params({ protocol: 'actor-kfold', folds: 5, screenFolds: 2 }), 20)).toBe(2);
+    expect(foldCount(params({ protocol: 'loso', screenFolds: 3 }), 20)).toBe(3);
+    expect(() => makeFolds(records, params({ protocol: 'actor-kfold', folds: 5, screenFolds: 6 }))).toThrow(
+      'split.screenFolds is 6, but the split has only 5 folds: a screen runs some of them',
+    );
+    expect(() => params({ screenFolds: 2 })).toThrow(/screenFolds.*not a holdout split/s);
+    expect(() => params({ protocol: 'actor-kfold', screenFolds: 1 })).toThrow(/screenFolds/);
   });
 
   it('takes explicit folds (as EmoBox publishes them) and names what is wrong with a list', () => {

@@ -74,8 +74,18 @@ const label = (g: RunGroup) => (g.runs.length === 1 ? g.runs[0].id : `${g.runs[0
 
 type Interval95 = { difference: number; ci95: [number, number] | null };
 
-/** The paired test the two sides allow, as a function from a metric path to its difference and interval. */
-function pairing(A: RunGroup, B: RunGroup, options: DiffOptions): { comparison: Comparison; test: (key: string) => Interval95 | null } | string {
+/**
+ * The paired test the two sides allow, as a function from a metric path to its difference and
+ * interval; `points`, when the pairing covers only part of each side (a screen against a full
+ * cross-validation), gives A's and B's figure over the paired part (null: the figure has no per-fold value).
+ */
+interface Pairing {
+  comparison: Comparison;
+  test: (key: string) => Interval95 | null;
+  points?: (key: string) => [number, number] | null;
+}
+
+function pairing(A: RunGroup, B: RunGroup, options: DiffOptions): Pairing | string {
   const seedTuple = (r: RunRecord) => JSON.stringify(Object.keys(A.seeds).map((k) => flatten(r.params)[k]));
   if (A.runs.length > 1 || B.runs.length > 1) {
     const points = (g: RunGroup, key: string) => g.runs.map((r) => metricOf(r, key));
@@ -111,15 +121,38 @@ function pairing(A: RunGroup, B: RunGroup, options: DiffOptions): { comparison: 
   const [a, b] = [A.runs[0], B.runs[0]];
   const [fa, fb] = [foldSpeakersOf(a), foldSpeakersOf(b)];
   if (fa || fb) {
-    if (!fa || !fb || !sameList(fa, fb)) return 'the runs were not scored on the same folds (the same test speakers per fold)';
+    // Folds pair by their test speakers; a screen (split.screenFolds) shares its folds with a full run.
+    const shared = (fa ?? []).flatMap((speakers, i) => {
+      const j = (fb ?? []).findIndex((other) => sameList(other, speakers));
+      return j < 0 ? [] : [[i, j] as const];
+    });
+    if (shared.length < 2) return 'the runs were not scored on the same folds (the same test speakers per fold)';
+    const whole = shared.length === fa!.length && shared.length === fb!.length;
+    const values = (key: string): [number[], number[]] | null => {
+      const [xa, xb] = [foldValuesOf(a, key), foldValuesOf(b, key)];
+      return xa && xb ? [shared.map(([i]) => xa[i]), shared.map(([, j]) => xb[j])] : null;
+    };
+    const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
     return {
-      comparison: { method: 'paired-folds', n: fa.length, description: `paired over ${fa.length} folds (the same test speakers in each): Student-t` },
+      comparison: {
+        method: 'paired-folds',
+        n: shared.length,
+        description: whole
+          ? `paired over ${shared.length} folds (the same test speakers in each): Student-t`
+          : `paired over the ${shared.length} folds both runs scored (A ${fa!.length}, B ${fb!.length}; the same test speakers in each): Student-t; A and B are their means over these folds`,
+      },
       test: (key) => {
-        const [xa, xb] = [foldValuesOf(a, key), foldValuesOf(b, key)];
-        if (!xa || !xb) return null;
-        const d = pairedTInterval(xa, xb);
+        const pair = values(key);
+        if (!pair) return null;
+        const d = pairedTInterval(...pair);
         return { difference: d.mean, ci95: d.ci95 };
       },
+      points: whole
+        ? undefined
+        : (key) => {
+            const pair = values(key);
+            return pair && [mean(pair[0]), mean(pair[1])];
+          },
     };
   }
   const [pa, pb] = [options.predictions?.(a) ?? null, options.predictions?.(b) ?? null];
@@ -179,9 +212,11 @@ export function expDiff(A: RunGroup, B: RunGroup, options: DiffOptions = {}): Ru
   const paired = pairing(A, B, options);
   const withVerdict = new Set(typeof paired === 'string' ? [] : verdictKeys(a, b));
   const atol = options.atol ?? 0;
+  const points = typeof paired === 'string' ? undefined : paired.points;
   const metrics = keys
+    .filter((key) => !points || points(key) !== null)
     .map((key): MetricDiff => {
-      const [va, vb] = [mean(A, key), mean(B, key)];
+      const [va, vb] = points?.(key) ?? [mean(A, key), mean(B, key)];
       const out: MetricDiff = { key, a: va, b: vb, delta: va === null || vb === null ? null : vb - va };
       if (typeof paired !== 'string' && withVerdict.has(key)) {
         const d = paired.test(key);
