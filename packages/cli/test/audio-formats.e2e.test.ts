@@ -9,7 +9,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIO_FIXTURES, LOSSY_FIXTURES } from '@ser/dsp/testing';
-import { REPO, copyWorkspace, restoreActors, type Workspace } from './workspace.ts';
+import { REPO, copyWorkspace, quickPipeline, restoreActors, type Workspace } from './workspace.ts';
 
 const SHARED_FLACS = join(REPO, '../shared/datasets/ravdess');
 const CLASSES = ['neutral', 'calm', 'happy', 'sad', 'angry', 'fearful', 'disgust', 'surprised'];
@@ -41,9 +41,7 @@ beforeAll(() => {
     // The same emotion's clip of actor 02, cut short.
     truncated[ext] = replaceWav('02', id.replace(/-01$/, '-02'), ext, bytes.subarray(0, Math.round(bytes.length * 0.6)));
   }
-  ws = copyWorkspace((yaml) =>
-    yaml.replace('path: data/raw/ravdess', `path: ${ravdess}`).replace('      epochs: 30', '      epochs: 1\n      useAugmented: false'),
-  );
+  ws = copyWorkspace((yaml) => quickPipeline(yaml, ravdess));
   const { code, output } = ws.ser(['run']);
   if (code !== 0) throw new Error(`ser run failed (${code}):\n${output.slice(-4000)}`);
 }, 900_000);

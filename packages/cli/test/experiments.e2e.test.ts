@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openReport } from '../../eval/test/report-browser.ts';
-import { copyWorkspace, restoreActors, type Workspace } from './workspace.ts';
+import { copyWorkspace, quickPipeline, restoreActors, type Workspace } from './workspace.ts';
 
 const CV = ['split.protocol=actor-kfold', 'split.folds=2', 'split.valActors=1'];
 let ws: Workspace;
@@ -30,13 +30,10 @@ const runs = () => JSON.parse(ws.ser(['exp', 'show', '--json', '--no-group']).ou
 beforeAll(async () => {
   const ravdess = restoreActors(['01', '02', '03', '04']);
   ws = copyWorkspace((yaml) =>
-    yaml
-      .replace('path: data/raw/ravdess', `path: ${ravdess}`)
-      .replace('      epochs: 30', '      epochs: 1\n      useAugmented: false')
-      .replace(
-        '      noise: { count: 1, snrDb: [15, 30] }\n      pitchShift: { count: 1, semitones: [-3, 3] }\n      timeStretch: { count: 1, rate: [0.8, 1.25] }',
-        '      noise: { count: 1, snrDb: [15, 30] }\n      pitchShift: { count: 0, semitones: [-3, 3] }\n      timeStretch: { count: 0, rate: [0.8, 1.25] }',
-      ),
+    quickPipeline(yaml, ravdess).replace(
+      '      noise: { count: 1, snrDb: [15, 30] }\n      pitchShift: { count: 1, semitones: [-3, 3] }\n      timeStretch: { count: 1, rate: [0.8, 1.25] }',
+      '      noise: { count: 1, snrDb: [15, 30] }\n      pitchShift: { count: 0, semitones: [-3, 3] }\n      timeStretch: { count: 0, rate: [0.8, 1.25] }',
+    ),
   );
   expect(readFileSync(join(ws.root, 'pipeline.yaml'), 'utf8')).toMatch(/pitchShift: \{ count: 0/);
   browser = await launchChromium();

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkOutputs } from '@ser/core';
-import { copyWorkspace, restoreActors, type Workspace } from './workspace.ts';
+import { copyWorkspace, quickPipeline, restoreActors, type Workspace } from './workspace.ts';
 
 const STAGES = ['ingest', 'trim', 'mel', 'augment', 'split', 'train', 'eval'];
 let ws: Workspace;
@@ -35,9 +35,7 @@ async function allConsistent() {
 
 beforeAll(() => {
   const ravdess = restoreActors(['01']);
-  ws = copyWorkspace((yaml) =>
-    yaml.replace('path: data/raw/ravdess', `path: ${ravdess}`).replace('      epochs: 30', '      epochs: 1\n      useAugmented: false'),
-  );
+  ws = copyWorkspace((yaml) => quickPipeline(yaml, ravdess));
 }, 300_000);
 
 describe('the workspace lock', () => {

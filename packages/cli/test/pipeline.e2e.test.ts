@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkOutputs } from '@ser/core';
-import { copyWorkspace, restoreActors, type Workspace } from './workspace.ts';
+import { copyWorkspace, quickPipeline, restoreActors, type Workspace } from './workspace.ts';
 
 const ALL = ['ingest', 'trim', 'mel', 'augment', 'split', 'train', 'eval'];
 let ws: Workspace;
@@ -34,7 +34,7 @@ beforeAll(() => {
   ravdess = restoreActors(['01', '02']);
   ws = copyWorkspace((yaml) =>
     // One epoch on the recordings only: what is under test is which stages run, not the model.
-    yaml.replace('path: data/raw/ravdess', `path: ${ravdess}`).replace('      epochs: 30', '      epochs: 1\n      useAugmented: false'),
+    quickPipeline(yaml, ravdess),
   );
   expect(readFileSync(join(ws.root, 'pipeline.yaml'), 'utf8')).toMatch(/epochs: 1\n\s+useAugmented: false/);
   const first = run();

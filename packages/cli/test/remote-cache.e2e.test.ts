@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFiles, sha256 } from '@ser/core';
-import { copyWorkspace, REPO, restoreActors, type Workspace } from './workspace.ts';
+import { copyWorkspace, quickPipeline, REPO, restoreActors, type Workspace } from './workspace.ts';
 
 const ALL = ['ingest', 'trim', 'mel', 'augment', 'split', 'train', 'eval'];
 const TOKENS = { NX_CACHE_READ_WRITE_TOKENS: 'trusted-ci', NX_CACHE_READ_ONLY_TOKENS: 'everyone' };
@@ -38,8 +38,7 @@ async function startServer(): Promise<void> {
 }
 
 /** A fresh clone (empty data/, no .nx) of the workspace, reading the dataset at `dataset`. */
-const clone = (dataset = ravdess) =>
-  copyWorkspace((yaml) => yaml.replace('path: data/raw/ravdess', `path: ${dataset}`).replace('      epochs: 30', '      epochs: 1\n      useAugmented: false'));
+const clone = (dataset = ravdess) => copyWorkspace((yaml) => quickPipeline(yaml, dataset));
 
 const remote = (token: string) => ({ NX_SELF_HOSTED_REMOTE_CACHE_SERVER: url, NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token });
 

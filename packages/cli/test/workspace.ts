@@ -40,6 +40,19 @@ export interface Workspace {
   readJson<T = any>(path: string): T;
 }
 
+/**
+ * pipeline.yaml on `dataset` with `epochs` of training on the recordings only: what an e2e test checks
+ * is the pipeline, not the model.
+ */
+export function quickPipeline(yaml: string, dataset: string, epochs = 1): string {
+  const out = yaml
+    .replace('path: data/raw/ravdess', `path: ${dataset}`)
+    .replace('      preset: seed-cnn\n', `      preset: seed-cnn\n      epochs: ${epochs}\n      useAugmented: false\n`);
+  if (!out.includes(`path: ${dataset}`) || !out.includes(`epochs: ${epochs}\n`))
+    throw new Error('pipeline.yaml no longer has the dataset path or train preset line quickPipeline edits');
+  return out;
+}
+
 export function copyWorkspace(pipelineYaml: (original: string) => string): Workspace {
   const root = mkdtempSync(join(tmpdir(), 'ser-ws-'));
   for (const item of ['nx.json', 'package.json', 'package-lock.json', 'tsconfig.json', 'tools', 'packages']) {

@@ -92,13 +92,22 @@ export const presets = {
 export type PresetName = keyof typeof presets;
 export const DEFAULT_PRESET: PresetName = 'seed-cnn';
 
+const isBlock = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A preset's values beneath the keys given: a block given in part (`lrPlateau: { factor: 0.3 }`) keeps the preset's other keys of it. */
+export function beneath(preset: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...preset, ...given };
+  for (const [key, value] of Object.entries(given)) if (isBlock(value) && isBlock(preset[key])) out[key] = { ...preset[key], ...value };
+  return out;
+}
+
 /** The train stage's params: `preset` (default DEFAULT_PRESET) fills in the keys not given. */
 export const trainParams = z.preprocess(
   (raw) => {
-    if (!raw || typeof raw !== 'object') return raw;
-    const name = (raw as { preset?: unknown }).preset ?? DEFAULT_PRESET;
-    const values = presets[name as PresetName];
-    return values ? { ...values, ...raw, preset: name } : raw;
+    if (!isBlock(raw)) return raw;
+    const name = raw.preset ?? DEFAULT_PRESET;
+    const values: Record<string, unknown> | undefined = presets[name as PresetName];
+    return values ? { ...beneath(values, raw), preset: name } : raw;
   },
   recipe.extend({ preset: z.enum(Object.keys(presets) as [PresetName, ...PresetName[]]) }),
 );

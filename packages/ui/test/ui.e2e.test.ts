@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, copyWorkspace, restoreActors, type Workspace } from '../../cli/test/workspace.ts';
+import { REPO, copyWorkspace, quickPipeline, restoreActors, type Workspace } from '../../cli/test/workspace.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CLIP = '03-01-05-01-01-01-01';
@@ -58,9 +58,7 @@ beforeAll(async () => {
   const ravdess = restoreActors(['01', '02']);
   wav = join(ravdess, 'Actor_01', `${CLIP}.wav`);
   flac = join(REPO, '../shared/datasets/ravdess/Actor_01', `${CLIP}.flac`);
-  ws = copyWorkspace((yaml) =>
-    yaml.replace('path: data/raw/ravdess', `path: ${ravdess}`).replace('      epochs: 30', '      epochs: 2\n      useAugmented: false'),
-  );
+  ws = copyWorkspace((yaml) => quickPipeline(yaml, ravdess, 2));
   runPipeline();
   runPipeline('train.learningRate=0.002');
   runIds = JSON.parse(ws.ser(['exp', 'show', '--json']).output).map((r: { id: string }) => r.id);
