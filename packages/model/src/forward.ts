@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './kernels/batch_norm_train.ts';
 import { RELU_BIAS_GRAD } from './kernels/relu_bias_grad.ts';
+import { attentionPooling, type AttentionPooling } from './layers/attention-pooling.ts';
 import { statisticsPooling, type StatisticsPooling } from './layers/statistics-pooling.ts';
 import { Rng } from './rng.ts';
 
@@ -150,6 +151,11 @@ export function forwardTraining(model: tf.LayersModel, x: tf.Tensor4D, dropoutSe
       case 'StatisticsPooling':
         h = statisticsPooling(h as tf.Tensor4D, (layer as StatisticsPooling).epsilon);
         break;
+      case 'AttentionPooling': {
+        const [kernel, bias, context] = [0, 1, 2].map((i) => variable(layer, i));
+        h = attentionPooling(h as tf.Tensor4D, kernel as tf.Tensor2D, bias as tf.Tensor1D, context as tf.Tensor2D, (layer as AttentionPooling).epsilon);
+        break;
+      }
       case 'Dense': {
         // The last layer's softmax is left to the loss (softmax cross-entropy on logits is stable).
         const act = index === last && c.activation === 'softmax' ? 'linear' : activation(c.activation);

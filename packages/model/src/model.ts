@@ -2,8 +2,9 @@
  * The CNN of the original Keras project: per filter count f (default 32, 64, 128)
  * Conv2D(f, k×k, 'same', ReLU) → BatchNormalization(momentum batchNormMomentum) → MaxPooling2D(2×2) →
  * Dropout(convDropout);
- * then GlobalAveragePooling2D (`pooling: average`) or StatisticsPooling (`statistics`: mean and std
- * over time per band and channel, layers/statistics-pooling.ts) → Dense(denseUnits, ReLU) →
+ * then GlobalAveragePooling2D (`pooling: average`), StatisticsPooling (`statistics`: mean and std
+ * over time per band and channel, layers/statistics-pooling.ts) or AttentionPooling (`attention`: the
+ * same with learned frame weights, layers/attention-pooling.ts) → Dense(denseUnits, ReLU) →
  * Dropout(denseDropout) → Dense(classes, softmax).
  * 'same' padding keeps 128 → 64 → 32 → 16 (the Keras default would be 'valid'; the PyTorch peer
  * benchmark uses 'same'). Kernels use glorot-uniform initialisers seeded from `params.seed`,
@@ -11,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TrainParams } from './params.ts';
+import { AttentionPooling, type Initializer } from './layers/attention-pooling.ts';
 import { StatisticsPooling } from './layers/statistics-pooling.ts';
 import { Rng } from './rng.ts';
 
@@ -18,6 +20,12 @@ export type ModelParams = Pick<
   TrainParams,
   'seed' | 'filters' | 'kernelSize' | 'convDropout' | 'batchNormMomentum' | 'denseUnits' | 'denseDropout' | 'pooling'
 >;
+
+function pooling(kind: ModelParams['pooling'], init: () => Initializer): tf.layers.Layer {
+  if (kind === 'statistics') return new StatisticsPooling();
+  if (kind === 'attention') return new AttentionPooling({ kernelInitializer: init(), contextInitializer: init() });
+  return tf.layers.globalAveragePooling2d({});
+}
 
 export function buildModel(params: ModelParams, numClasses: number, inputShape: number[] = [128, 128, 1]): tf.Sequential {
   if (!(numClasses >= 2)) throw new Error(`buildModel: numClasses must be >= 2, got ${numClasses}`);
@@ -39,7 +47,7 @@ export function buildModel(params: ModelParams, numClasses: number, inputShape: 
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
     model.add(tf.layers.dropout({ rate: params.convDropout }));
   });
-  model.add(params.pooling === 'statistics' ? new StatisticsPooling() : tf.layers.globalAveragePooling2d({}));
+  model.add(pooling(params.pooling, init));
   model.add(tf.layers.dense({ units: params.denseUnits, activation: 'relu', kernelInitializer: init() }));
   model.add(tf.layers.dropout({ rate: params.denseDropout }));
   model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init() }));

@@ -23,9 +23,10 @@ const recipe = z
      *  stopping on it) sees wrong statistics for many epochs; 0.9 is PyTorch's default (its 0.1). */
     batchNormMomentum: z.number().min(0).max(1).default(0.9),
     /** How the last convolution block's [bands, frames, channels] map becomes one vector: `average`
-     *  (GlobalAveragePooling2D: a mean per channel) or `statistics` (mean and standard deviation over
-     *  time per band and channel, layers/statistics-pooling.ts; the first dense layer grows with it). */
-    pooling: z.enum(['average', 'statistics']).default('average'),
+     *  (GlobalAveragePooling2D: a mean per channel), `statistics` (mean and standard deviation over
+     *  time per band and channel, layers/statistics-pooling.ts; the first dense layer grows with it) or
+     *  `attention` (the same statistics with a learned weight per frame, layers/attention-pooling.ts). */
+    pooling: z.enum(['average', 'statistics', 'attention']).default('average'),
     denseUnits: positiveInt.default(128),
     denseDropout: z.number().min(0).max(1).default(0.5),
     /** Early stopping on validation loss; best weights are restored. 0 disables it. */

@@ -53,12 +53,13 @@ describe('trainModel', () => {
     model.dispose();
   });
 
-  it('pooling statistics learns the separable task too (its band-keeping features through the training forward)', async () => {
-    const { model, history } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams({ pooling: 'statistics' }), inputShape });
-    expect(history.epochs[history.bestEpoch - 1].valAccuracy).toBeGreaterThanOrEqual(0.8);
-    expect(history.epochs[7].loss).toBeLessThan(history.epochs[0].loss * 0.7);
-    model.dispose();
-  });
+  for (const pooling of ['statistics', 'attention'] as const)
+    it(`pooling ${pooling} learns the separable task too (its band-keeping features through the training forward)`, async () => {
+      const { model, history } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams({ pooling }), inputShape });
+      expect(history.epochs[history.bestEpoch - 1].valAccuracy).toBeGreaterThanOrEqual(0.8);
+      expect(history.epochs[7].loss).toBeLessThan(history.epochs[0].loss * 0.7);
+      model.dispose();
+    });
 
   it('is deterministic: the same seed and data give the same weights', async () => {
     const { model } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams(), inputShape });
@@ -147,7 +148,7 @@ describe('trainModel', () => {
 });
 
 describe('model files', () => {
-  for (const pooling of ['average', 'statistics'] as const)
+  for (const pooling of ['average', 'statistics', 'attention'] as const)
     it(`pooling ${pooling}: save → loadTrainedModel gives identical predictions on wasm, and the same within 1e-5 on cpu`, async () => {
       const { model } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams({ epochs: 2, pooling }), inputShape });
       const standardization: Standardization = {
