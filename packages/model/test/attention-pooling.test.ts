@@ -1,15 +1,13 @@
 /**
  * Attentive statistics pooling: the values against a plain-JS float64 reference of Okabe et al.'s
  * equations (tolerance 1e-5 relative), values and gradients (w.r.t. the input and each of W, b, v)
- * on cpu-fast and wasm against the untouched cpu backend (1e-4 relative, the kernels' tolerance),
- * and the layer inside a model: output shape, weights and serialisation.
+ * on cpu-fast and wasm against the untouched cpu backend (1e-4 relative, the kernels' tolerance).
+ * The layer inside a model: pooling-layers.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attentionPooling } from '../src/layers/attention-pooling.ts';
-import { buildModel } from '../src/model.ts';
 import { expectClose, on, setupBackends, values } from './backends.ts';
-import { tinyParams } from './synthetic.ts';
 
 const EPSILON = 1e-5;
 let backends: string[] = [];
@@ -84,22 +82,4 @@ describe('attentionPooling', () => {
       if (frames > 1) expect(Math.max(...expected[2].map(Math.abs))).toBeGreaterThan(1e-4);
       for (const b of backends) (await on(b, valueAndGrads)).forEach((a, i) => expectClose(a, expected[i], 1e-4, `[${b}] output ${i}`));
     });
-});
-
-describe('pooling: attention in the model', () => {
-  it('feeds bands · channels · 2 features to the first dense layer, trains W, b and v, and survives toJSON → fromJSON', async () => {
-    await tf.setBackend('cpu');
-    const params = tinyParams({ pooling: 'attention' });
-    const model = buildModel(params, 3, [16, 16, 1]);
-    const last = params.filters.at(-1)!;
-    const layer = model.layers.find((l) => l.getClassName() === 'AttentionPooling')!;
-    // Two 2×2 poolings: 16 → 4 bands.
-    expect(layer.outputShape).toEqual([null, 4 * last * 2]);
-    expect(layer.trainableWeights.map((w) => w.shape)).toEqual([[4 * last, 64], [64], [64, 1]]);
-    const copy = await tf.models.modelFromJSON({ modelTopology: model.toJSON(null, false) as tf.io.ModelJSON['modelTopology'] });
-    copy.setWeights(model.getWeights());
-    const x = tf.tensor4d(values(2 * 16 * 16, 13), [2, 16, 16, 1]);
-    expect(Array.from((copy.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()));
-    tf.dispose([x, model, copy] as unknown as tf.Tensor[]);
-  });
 });

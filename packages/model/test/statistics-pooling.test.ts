@@ -1,15 +1,13 @@
 /**
  * Statistics pooling: the values against a plain-JS reference (mean and population standard
  * deviation over frames, float64; tolerance 1e-5 relative), values and gradients on cpu-fast and
- * wasm against the untouched cpu backend (1e-4 relative, the kernels' tolerance), and the layer
- * inside a model: output shape and serialisation.
+ * wasm against the untouched cpu backend (1e-4 relative, the kernels' tolerance). The layer inside
+ * a model: pooling-layers.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { statisticsPooling } from '../src/layers/statistics-pooling.ts';
-import { buildModel } from '../src/model.ts';
 import { expectClose, on, setupBackends, values } from './backends.ts';
-import { tinyParams } from './synthetic.ts';
 
 const EPSILON = 1e-5;
 let backends: string[] = [];
@@ -59,20 +57,4 @@ describe('statisticsPooling', () => {
       expect(expected[1].every(Number.isFinite)).toBe(true);
       for (const b of backends) (await on(b, valueAndGrad)).forEach((a, i) => expectClose(a, expected[i], 1e-4, `[${b}] output ${i}`));
     });
-});
-
-describe('pooling: statistics in the model', () => {
-  it('feeds bands · channels · 2 features to the first dense layer and survives toJSON → fromJSON', async () => {
-    await tf.setBackend('cpu');
-    const params = tinyParams({ pooling: 'statistics' });
-    const model = buildModel(params, 3, [16, 16, 1]);
-    const last = params.filters.at(-1)!;
-    // Two 2×2 poolings: 16 → 4 bands.
-    expect(model.layers.find((l) => l.getClassName() === 'StatisticsPooling')!.outputShape).toEqual([null, 4 * last * 2]);
-    const copy = await tf.models.modelFromJSON({ modelTopology: model.toJSON(null, false) as tf.io.ModelJSON['modelTopology'] });
-    copy.setWeights(model.getWeights());
-    const x = tf.tensor4d(values(2 * 16 * 16, 13), [2, 16, 16, 1]);
-    expect(Array.from((copy.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()));
-    tf.dispose([x, model, copy] as unknown as tf.Tensor[]);
-  });
 });
