@@ -10,6 +10,7 @@ import { flatten, type RunPredictions, type RunRecord } from '@ser/core';
 import { asMetric, REPORT_FIGURES } from '../intervals.ts';
 import { DEFAULT_RESAMPLES, pairedBootstrapDifference } from '../stats/bootstrap.ts';
 import { pairedTInterval } from '../stats/paired.ts';
+import { mean } from '../stats/summary.ts';
 import { verdict, type Verdict } from '../stats/verdict.ts';
 import { welchInterval } from '../stats/welch.ts';
 import { csvCell, decimals, display, signed, textTable, type TableFormat } from './format.ts';
@@ -132,7 +133,6 @@ function pairing(A: RunGroup, B: RunGroup, options: DiffOptions): Pairing | stri
       const [xa, xb] = [foldValuesOf(a, key), foldValuesOf(b, key)];
       return xa && xb ? [shared.map(([i]) => xa[i]), shared.map(([, j]) => xb[j])] : null;
     };
-    const mean = (xs: number[]) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
     return {
       comparison: {
         method: 'paired-folds',
@@ -203,9 +203,9 @@ function numbers(r: RunRecord, allMetrics: boolean): Record<string, number> {
 export function expDiff(A: RunGroup, B: RunGroup, options: DiffOptions = {}): RunDiff {
   const [a, b] = [A.runs[0], B.runs[0]];
   const params = differingParams([a, b]).map((key) => ({ key, a: flatten(a.params)[key], b: flatten(b.params)[key] }));
-  const mean = (g: RunGroup, key: string) => {
+  const groupMean = (g: RunGroup, key: string) => {
     const xs = g.runs.map((r) => metricOf(r, key)).filter((x): x is number => x !== null);
-    return xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : null;
+    return xs.length ? mean(xs) : null;
   };
   const [ma, mb] = [numbers(a, options.allMetrics ?? false), numbers(b, options.allMetrics ?? false)];
   const keys = [...new Set([...KEY_METRICS, ...Object.keys(ma), ...Object.keys(mb)])].filter((k) => k in ma || k in mb);
@@ -214,9 +214,11 @@ export function expDiff(A: RunGroup, B: RunGroup, options: DiffOptions = {}): Ru
   const atol = options.atol ?? 0;
   const points = typeof paired === 'string' ? undefined : paired.points;
   const metrics = keys
-    .filter((key) => !points || points(key) !== null)
-    .map((key): MetricDiff => {
-      const [va, vb] = points?.(key) ?? [mean(A, key), mean(B, key)];
+    .flatMap((key): MetricDiff[] => {
+      // A partial pairing shows only the figures it has per fold, as their means over the paired folds.
+      const pair = points ? points(key) : [groupMean(A, key), groupMean(B, key)];
+      if (!pair) return [];
+      const [va, vb] = pair;
       const out: MetricDiff = { key, a: va, b: vb, delta: va === null || vb === null ? null : vb - va };
       if (typeof paired !== 'string' && withVerdict.has(key)) {
         const d = paired.test(key);
@@ -225,7 +227,7 @@ export function expDiff(A: RunGroup, B: RunGroup, options: DiffOptions = {}): Ru
           out.verdict = verdict(d.difference, d.ci95, { atol, nameA: 'A', nameB: 'B' });
         }
       }
-      return out;
+      return [out];
     })
     .filter((m) => m.verdict || m.delta === null || Math.abs(m.delta) >= atol);
   return {

@@ -25,11 +25,14 @@ export function finiteValues(values: ArrayLike<number>, what = 'values'): number
   return out;
 }
 
+/** Arithmetic mean (NaN for no values). */
+export const mean = (values: readonly number[]): number => values.reduce((s, x) => s + x, 0) / values.length;
+
 /** Arithmetic mean and sample variance (ddof = 1; NaN for one value), two-pass for accuracy. */
 export function meanAndVariance(values: readonly number[]): { mean: number; variance: number } {
-  const mean = values.reduce((s, x) => s + x, 0) / values.length;
-  const squares = values.reduce((s, x) => s + (x - mean) ** 2, 0);
-  return { mean, variance: squares / (values.length - 1) };
+  const m = mean(values);
+  const squares = values.reduce((s, x) => s + (x - m) ** 2, 0);
+  return { mean: m, variance: squares / (values.length - 1) };
 }
 
 /**
