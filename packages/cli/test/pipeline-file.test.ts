@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PipelineError, loadPipeline, openRegistry } from '@ser/core';
+import { DEFAULT_PRESET } from '@ser/model/params';
 import { REPO } from './workspace.ts';
 
 const original = readFileSync(join(REPO, 'pipeline.yaml'), 'utf8');
@@ -40,6 +41,13 @@ describe('the shipped pipeline.yaml', () => {
     expect(p.stages.mel.params.padValue).toBeNull();
     expect(p.stages.train.deps).toEqual(['mel', 'augment', 'split']);
     expect(p.stages.split.deps).toEqual(['ingest']);
+  });
+
+  it('pipeline.yaml names the default preset and restates none of its keys, so a preset change takes effect', () => {
+    const train = original.slice(original.indexOf('\n  train:'), original.indexOf('\n  eval:'));
+    const given = [...train.matchAll(/^ {6}(\w+):/gm)].map((m) => m[1]);
+    expect(given).toEqual(['preset', 'backend']);
+    expect(train).toContain(`preset: ${DEFAULT_PRESET}`);
   });
 
   it('names a wrong type and a bad value with their lines', async () => {

@@ -1,5 +1,4 @@
 /** train.preset: named recipes beneath the keys pipeline.yaml sets itself. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { beneath, DEFAULT_PRESET, presets, trainParams } from '../src/params.ts';
 
@@ -26,14 +25,6 @@ describe('train presets', () => {
     expect(beneath(preset, { lrPlateau: { factor: 0.3 }, filters: [16] })).toEqual({ epochs: 60, filters: [16], lrPlateau: { factor: 0.3, patience: 8 } });
     expect(beneath(preset, { epochs: 1 })).toEqual({ ...preset, epochs: 1 });
     expect(preset.lrPlateau).toEqual({ factor: 0.5, patience: 8 });
-  });
-
-  it('pipeline.yaml names the default preset and restates none of its keys, so a preset change takes effect', () => {
-    const yaml = readFileSync(new URL('../../../pipeline.yaml', import.meta.url), 'utf8');
-    const train = yaml.slice(yaml.indexOf('\n  train:'), yaml.indexOf('\n  eval:'));
-    const given = [...train.matchAll(/^ {6}(\w+):/gm)].map((m) => m[1]);
-    expect(given).toEqual(['preset', 'backend']);
-    expect(train).toContain(`preset: ${DEFAULT_PRESET}`);
   });
 
   it('an unknown preset is an error naming the key and the choices', () => {
