@@ -54,10 +54,11 @@ export function clipLogMel(audio: Float32Array, sampleRate: number, params: MelP
   return logMelSpectrogram(audio, { sampleRate, ...params });
 }
 
-/** The model input: log-Mel fixed to `params.frames` frames (pad value null = the floor, -topDb). */
+/** The model input: log-Mel fixed to `params.frames` frames (padMode `constant` with pad value null = the floor, -topDb). */
 export function clipTensor(audio: Float32Array, sampleRate: number, params: MelParams): { logmel: Float32Array; frames: number } {
   const { logmel, frames } = clipLogMel(audio, sampleRate, params);
-  return { logmel: fixFrames(logmel, params.nMels, frames, params.frames, params.padValue ?? -params.topDb), frames };
+  const pad = params.padMode === 'wrap' ? 'wrap' : (params.padValue ?? -params.topDb);
+  return { logmel: fixFrames(logmel, params.nMels, frames, params.frames, pad), frames };
 }
 
 /** One clip's features: the row of the one-file command (`ser features IN`). */

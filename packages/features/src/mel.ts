@@ -170,10 +170,16 @@ export function logMelSpectrogram(y: Float32Array, opts: MelOptions): { logmel: 
   return { logmel: powerToDb(mel, opts.topDb ?? 80), frames };
 }
 
-/** Fix a [nMels][frames] matrix to `target` frames: truncate, or right-pad with `padValue`. */
-export function fixFrames(x: Float32Array, nMels: number, frames: number, target: number, padValue: number): Float32Array {
-  const out = new Float32Array(nMels * target).fill(padValue);
+/**
+ * Fix a [nMels][frames] matrix to `target` frames: truncate, or right-pad. `pad` is a value (numpy.pad's
+ * mode 'constant') or 'wrap' (numpy.pad's mode 'wrap': the clip repeated from its first frame on).
+ */
+export function fixFrames(x: Float32Array, nMels: number, frames: number, target: number, pad: number | 'wrap'): Float32Array {
+  const out = new Float32Array(nMels * target);
+  if (pad !== 'wrap') out.fill(pad);
   const keep = Math.min(frames, target);
-  for (let m = 0; m < nMels; m++) out.set(x.subarray(m * frames, m * frames + keep), m * target);
+  const copies = pad === 'wrap' && keep > 0 ? Math.ceil(target / keep) : 1;
+  for (let m = 0; m < nMels; m++)
+    for (let c = 0, at = 0; c < copies; c++, at += keep) out.set(x.subarray(m * frames, m * frames + Math.min(keep, target - at)), m * target + at);
   return out;
 }

@@ -25,7 +25,10 @@ export const melParams = z
     topDb: z.number().positive().default(80),
     /** Frames per tensor: longer clips are truncated, shorter ones right-padded. */
     frames: positiveInt.default(128),
-    /** Value for right padding; null = the floor (-topDb dB, i.e. silence). */
+    /** How short clips are right-padded (numpy.pad's modes): `constant` with padValue, or `wrap`, the
+     *  clip repeated until it fills the frames, so that pooling over time sees speech only, whatever its length. */
+    padMode: z.enum(['constant', 'wrap']).default('constant'),
+    /** Value for right padding with padMode `constant`; null = the floor (-topDb dB, i.e. silence). */
     padValue: z.number().nullable().default(null),
   })
   .strict();

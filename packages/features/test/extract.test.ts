@@ -27,6 +27,13 @@ describe('fixFrames', () => {
   const x = Float32Array.from([1, 2, 3, 4, 5, 6]); // 2 mels x 3 frames
   it('truncates on the right', () => expect(Array.from(fixFrames(x, 2, 3, 2, -80))).toEqual([1, 2, 4, 5]));
   it('pads on the right with the pad value', () => expect(Array.from(fixFrames(x, 2, 3, 4, -80))).toEqual([1, 2, 3, -80, 4, 5, 6, -80]));
+  // numpy.pad(x, ((0, 0), (0, target - 3)), mode='wrap') for targets 8 and 3.
+  it("wrap repeats the clip from its first frame (numpy.pad's mode 'wrap')", () =>
+    expect(Array.from(fixFrames(x, 2, 3, 8, 'wrap'))).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 4, 5, 6, 4, 5, 6, 4, 5]));
+  it('wrap of a clip as long as the target changes nothing; of a longer one truncates', () => {
+    expect(Array.from(fixFrames(x, 2, 3, 3, 'wrap'))).toEqual(Array.from(x));
+    expect(Array.from(fixFrames(x, 2, 3, 2, 'wrap'))).toEqual([1, 2, 4, 5]);
+  });
 });
 
 describe('extractFeatures / featureTable (ser features)', () => {

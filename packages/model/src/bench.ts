@@ -74,6 +74,7 @@ export async function benchTrain(options: BenchOptions = {}): Promise<Record<str
     inputShape,
     x: new SharedArrayBuffer(rows * size * 4),
     labels: new SharedArrayBuffer(rows * 4),
+    freqShift: params.freqShift,
     specAugment: params.specAugment,
     labelSmoothing: params.labelSmoothing,
     mixup: params.mixup,

@@ -68,6 +68,10 @@ const recipe = z
       })
       .strict()
       .prefault({}),
+    /** Random frequency shift (freq-shift.ts): every training tensor at every step moves k ~ U{−K…K} mel bands,
+     *  K = freqShift, the uncovered bands set to 0 (the training mean); 0 (default) = off. A vocal-tract-length
+     *  stand-in that costs no extra tensors. */
+    freqShift: z.number().int().nonnegative().default(0),
     /** How inputs are standardised per mel band (standardize.ts): with the training set's statistics, each
      *  tensor with its own, or each speaker's tensors with that speaker's (one file alone: its own). */
     standardize: z.enum(['training-set', 'utterance', 'speaker']).default('training-set'),

@@ -8,6 +8,7 @@ import type { Backend } from './params.ts';
 import { initBackend } from './backend.ts';
 import { forwardTraining } from './forward.ts';
 import { buildModel, type ModelParams } from './model.ts';
+import { frequencyShift } from './freq-shift.ts';
 import { mixedTargets, mixup } from './mixup.ts';
 import { Rng } from './rng.ts';
 import { specAugment, type SpecAugmentParams } from './spec-augment.ts';
@@ -24,6 +25,8 @@ export interface Session {
   x: SharedArrayBuffer;
   /** int32 [rows] class indices. */
   labels: SharedArrayBuffer;
+  /** Largest random frequency shift of training tensors, in bands (train.freqShift; gradient steps only). */
+  freqShift: number;
   /** Masking of training tensors (gradient steps only). */
   specAugment: SpecAugmentParams;
   /** ε of the training loss's smoothed targets (train.labelSmoothing). */
@@ -66,11 +69,12 @@ const asBatch = (data: Float32Array, rows: number, inputShape: number[]) => tf.t
 const batch = (s: NonNullable<typeof current>, rows: Int32Array, inputShape: number[]) =>
   asBatch(gather(s, rows, inputShape[0] * inputShape[1] * inputShape[2]), rows.length, inputShape);
 
-/** The masks' and mixup's generators: their own streams, so dropout masks stay what they were with them off. */
+/** The shifts', masks' and mixup's generators: their own streams, so dropout masks stay what they were with them off. */
+const SHIFT_STREAM = 0xf5e1f7;
 const MASK_STREAM = 0x5ec0a06;
 const MIXUP_STREAM = 0x31c0b;
 
-/** `seed` drives this step's dropout, SpecAugment masks and mixup. */
+/** `seed` drives this step's dropout, frequency shifts, SpecAugment masks and mixup. */
 export async function gradients(session: Session, weights: Float32Array, rows: Int32Array, seed: number): Promise<GradResult> {
   const s = await open(session);
   setFlatWeights(s.model, weights);
@@ -80,6 +84,7 @@ export async function gradients(session: Session, weights: Float32Array, rows: I
   const kept: tf.Tensor[] = [];
   const [bands, frames, channels] = session.inputShape;
   const data = gather(s, rows, bands * frames * channels);
+  frequencyShift(data, rows.length, bands, frames * channels, session.freqShift, new Rng(seed ^ SHIFT_STREAM));
   specAugment(data, rows.length, bands, frames * channels, session.specAugment, new Rng(seed ^ MASK_STREAM));
   const mixed = session.mixup > 0 ? mixup(data, rows.length, bands * frames * channels, session.mixup, new Rng(seed ^ MIXUP_STREAM)) : null;
   const out = tf.tidy(() => {

@@ -187,6 +187,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     inputShape,
     x: sharedCopy([train.x, val.x], (b) => new Float32Array(b)),
     labels: sharedCopy([train.labels, val.labels], (b) => new Int32Array(b)),
+    freqShift: params.freqShift,
     specAugment: params.specAugment,
     labelSmoothing: params.labelSmoothing,
     mixup: params.mixup,

@@ -28,6 +28,7 @@ function session(labelSmoothing: number): Session {
     inputShape,
     x: share(data.x),
     labels: share(data.labels),
+    freqShift: 0,
     specAugment: { freqMasks: 0, freqWidth: 0, timeMasks: 0, timeWidth: 0 },
     labelSmoothing,
     mixup: 0,

@@ -10,7 +10,7 @@ describe('train presets', () => {
   it("seed-cnn is the original project's CNN and recipe", () => {
     const p = trainParams.parse({ preset: 'seed-cnn' });
     expect(p).toMatchObject({ filters: [32, 64, 128], kernelSize: 3, denseUnits: 128, epochs: 30, learningRate: 1e-3, batchSize: 32 });
-    expect(p).toMatchObject({ lrSchedule: 'plateau', standardize: 'training-set', variantsPerEpoch: 'all', labelSmoothing: 0, mixup: 0 });
+    expect(p).toMatchObject({ lrSchedule: 'plateau', standardize: 'training-set', variantsPerEpoch: 'all', labelSmoothing: 0, mixup: 0, freqShift: 0 });
   });
 
   it("every preset's values are what it parses to, and a key given explicitly wins over the preset", () => {
