@@ -29,6 +29,9 @@ const recipe = z
     pooling: z.enum(['average', 'statistics', 'attention']).default('average'),
     denseUnits: positiveInt.default(128),
     denseDropout: z.number().min(0).max(1).default(0.5),
+    /** Decoupled weight decay λ (AdamW, Loshchilov & Hutter 2019): every step shrinks each kernel by lr·λ of
+     *  itself (biases and batch-norm weights are left alone); 0 (default) = plain Adam. PyTorch's AdamW uses 0.01. */
+    weightDecay: z.number().nonnegative().default(0),
     /** Early stopping on validation loss; best weights are restored. 0 disables it. */
     patience: z.number().int().nonnegative().default(5),
     /** Keras' ReduceLROnPlateau on validation loss (lrSchedule `plateau`): after `patience` epochs without a new lowest

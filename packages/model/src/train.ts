@@ -235,7 +235,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
             correct += r.correct;
           }
           for (let i = 0; i < grad.length; i++) grad[i] /= rows.length;
-          adamUpdate(state.weights, runs, grad, state.adam, state.learningRate);
+          adamUpdate(state.weights, runs, grad, state.adam, state.learningRate, params.weightDecay);
           updateMovingStats(state.weights, slots, results, parts, state.adam.step);
           options.onBatch?.(start + rows.length, epochSize);
         }

@@ -1,5 +1,6 @@
 /** A model's weights as one flat Float32Array (model.weights order), the unit that moves between threads. */
 import * as tf from '@tensorflow/tfjs';
+import type { TrainableRun } from './adam.ts';
 
 export interface WeightLayout {
   shapes: number[][];
@@ -41,7 +42,10 @@ export function setFlatWeights(model: tf.LayersModel, flat: Float32Array): void 
   tf.dispose(tensors);
 }
 
-/** Positions of the trainable weights inside the flat vector, as [offset, length] runs. */
-export function trainableRuns(layout: WeightLayout): Array<[number, number]> {
-  return layout.shapes.flatMap((s, i) => (layout.trainable[i] ? [[layout.offsets[i], tf.util.sizeFromShape(s)] as [number, number]] : []));
+/**
+ * Positions of the trainable weights inside the flat vector. Weight decay applies to kernels (rank ≥ 2),
+ * not to biases or batch-norm scales and offsets (rank 1), as is usual for AdamW.
+ */
+export function trainableRuns(layout: WeightLayout): TrainableRun[] {
+  return layout.shapes.flatMap((s, i) => (layout.trainable[i] ? [{ offset: layout.offsets[i], length: tf.util.sizeFromShape(s), decay: s.length >= 2 }] : []));
 }
