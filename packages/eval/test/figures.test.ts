@@ -85,11 +85,11 @@ describe('learning curves', () => {
     backend: 'wasm',
   };
 
-  it('plots loss and accuracy for train and validation with the best epoch marked', async () => {
+  it('plots loss and accuracy for train and validation with the kept epoch (whose weights the model has) marked', async () => {
     const { svg, png } = await renderFigure(learningCurvesSpec(parseHistory(raw, 'history.json')));
     expect(count(svg, 'aria-roledescription="line mark"')).toBe(4);
     expect(count(svg, 'aria-roledescription="rule mark"')).toBe(2);
-    expect(count(svg, '>best epoch 2</text>')).toBe(2);
+    expect(count(svg, '>kept epoch 2</text>')).toBe(2);
     expect(svg).toContain('backend wasm');
     expectValidFigure(svg, png, 10_000);
   });

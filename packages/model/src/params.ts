@@ -34,6 +34,10 @@ const recipe = z
     weightDecay: z.number().nonnegative().default(0),
     /** Early stopping on validation loss; best weights are restored. 0 disables it. */
     patience: z.number().int().nonnegative().default(5),
+    /** Keep the weights of the epoch with the lowest validation loss (true, default) or of the last epoch run
+     *  (false; Keras' EarlyStopping restore_best_weights). With a schedule that anneals the learning rate to
+     *  its end, the last weights are the converged ones, where validation loss on two speakers picks early epochs. */
+    restoreBestWeights: z.boolean().default(true),
     /** Keras' ReduceLROnPlateau on validation loss (lrSchedule `plateau`): after `patience` epochs without a new lowest
      *  validation loss the learning rate is multiplied by `factor`, not below `min`. 0 disables it. */
     lrPlateau: z

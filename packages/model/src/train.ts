@@ -70,7 +70,7 @@ export interface EpochRecord {
 
 export interface History {
   epochs: EpochRecord[];
-  /** 1-based epoch whose weights were kept (lowest validation loss; the last epoch without validation). */
+  /** 1-based epoch whose weights were kept (lowest validation loss; the last epoch without validation or with restoreBestWeights false). */
   bestEpoch: number;
   stoppedEarly: boolean;
   backend: string;
@@ -283,10 +283,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     },
     workers,
   );
-  setFlatWeights(model, state.best);
+  setFlatWeights(model, params.restoreBestWeights ? state.best : state.weights);
   const history: History = {
     epochs: state.epochs,
-    bestEpoch: state.bestEpoch,
+    bestEpoch: params.restoreBestWeights ? state.bestEpoch : state.epoch,
     stoppedEarly,
     backend,
     workers,

@@ -99,6 +99,21 @@ describe('trainModel', () => {
     model.dispose();
   });
 
+  for (const restoreBestWeights of [true, false])
+    it(`restoreBestWeights ${restoreBestWeights}: the model holds the ${restoreBestWeights ? 'lowest-validation-loss' : 'last'} epoch's weights`, async () => {
+      let last: Checkpoint | undefined;
+      const capture = { load: async () => null, save: async (c: Checkpoint) => void (last = structuredClone(c)) };
+      const params = tinyParams({ epochs: 12, learningRate: 0.05, patience: 0, restoreBestWeights });
+      const { model, history } = await trainModel({ train, val, numClasses: CLASSES, params, inputShape, checkpoint: capture });
+      const valLosses = history.epochs.map((e) => e.valLoss);
+      const lowest = valLosses.indexOf(Math.min(...valLosses)) + 1;
+      expect(lowest, 'the run must not peak at its last epoch, or the two cases are the same').toBeLessThan(12);
+      expect(history.bestEpoch).toBe(restoreBestWeights ? lowest : 12);
+      const kept = restoreBestWeights ? last!.best : last!.weights;
+      expect(Buffer.from(getFlatWeights(model).buffer).equals(Buffer.from(kept.buffer))).toBe(true);
+      model.dispose();
+    });
+
   it('lrPlateau: the learning rate is multiplied by factor after patience epochs without a new lowest validation loss', async () => {
     const lrPlateau = { factor: 0.5, patience: 1, min: 0.02 };
     const { history } = await trainModel({ train, val, numClasses: CLASSES, params: tinyParams({ epochs: 12, learningRate: 0.05, lrPlateau }), inputShape });

@@ -68,7 +68,7 @@ export function learningCurvesSpec(history: TrainingHistory, title = 'Learning c
         },
       },
       {
-        data: { values: [{ epoch: history.bestEpoch, label: `best epoch ${history.bestEpoch}` }] },
+        data: { values: [{ epoch: history.bestEpoch, label: `kept epoch ${history.bestEpoch}` }] },
         layer: [
           { mark: { type: 'rule' as const, strokeDash: [4, 3], color: 'gray' }, encoding: { x: { field: 'epoch', type: 'quantitative' as const } } },
           {
