@@ -51,7 +51,7 @@ describe('the shipped pipeline.yaml', () => {
   });
 
   it('names a wrong type and a bad value with their lines', async () => {
-    const text = original.replace('      preset: seed-cnn\n', '      preset: seed-cnn\n      learningRate: fast\n').replace('topDb: 25', 'topDb: -3');
+    const text = original.replace(/^( {6}preset: \S+\n)/m, '$1      learningRate: fast\n').replace('topDb: 25', 'topDb: -3');
     const problems = await problemsOf(text);
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(new RegExp(`^'stages.trim.params.topDb': .*\\(line ${lineOf(text, 'topDb: -3')}\\)$`));

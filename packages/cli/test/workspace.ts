@@ -47,7 +47,7 @@ export interface Workspace {
 export function quickPipeline(yaml: string, dataset: string, epochs = 1): string {
   const out = yaml
     .replace('path: data/raw/ravdess', `path: ${dataset}`)
-    .replace('      preset: seed-cnn\n', `      preset: seed-cnn\n      epochs: ${epochs}\n      useAugmented: false\n`);
+    .replace(/^( {6}preset: \S+\n)/m, `$1      epochs: ${epochs}\n      useAugmented: false\n`);
   if (!out.includes(`path: ${dataset}`) || !out.includes(`epochs: ${epochs}\n`))
     throw new Error('pipeline.yaml no longer has the dataset path or train preset line quickPipeline edits');
   return out;
