@@ -82,7 +82,7 @@ describe('speaker-independent cross-validation', () => {
   });
 
   it('a train.learningRate change reruns both folds’ train and eval and nothing upstream; exp diff gives a verdict', () => {
-    expect(run(...CV, 'train.learningRate=0.002')).toEqual(['eval', 'eval.fold1', 'eval.fold2', 'train.fold1', 'train.fold2']);
+    expect(run(...CV, 'train.learningRate=0.004')).toEqual(['eval', 'eval.fold1', 'eval.fold2', 'train.fold1', 'train.fold2']);
     const [a, b] = runs().map((r) => String(r.id));
     const diff = ws.ser(['exp', 'diff', a, b]);
     expect(diff.code, diff.output).toBe(0);

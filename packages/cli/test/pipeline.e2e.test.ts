@@ -109,9 +109,9 @@ describe('nx run pipeline:all, incrementally', () => {
   });
 
   it('train.learningRate changed: only train and eval run', () => {
-    const { ran } = run('train.learningRate=0.002');
+    const { ran } = run('train.learningRate=0.004');
     expect(ran).toEqual(['train', 'eval']);
-    expect(ws.readJson('data/train/manifest.json').reasons).toEqual(['param train.learningRate: 0.001 → 0.002']);
+    expect(ws.readJson('data/train/manifest.json').reasons).toEqual(['param train.learningRate: 0.002 → 0.004']);
     expect(ws.readJson('data/eval/manifest.json').reasons).toEqual(["upstream 'train' output changed"]);
   });
 
@@ -122,7 +122,7 @@ describe('nx run pipeline:all, incrementally', () => {
     expect(rows).toHaveLength(2);
     const paramColumns = Object.keys(rows[0]).filter((k) => /^(ingest|trim|mel|augment|split|train|eval)\./.test(k));
     expect(paramColumns).toEqual(['train.learningRate']);
-    expect(rows.map((r) => r['train.learningRate']).sort()).toEqual([0.001, 0.002]);
+    expect(rows.map((r) => r['train.learningRate']).sort()).toEqual([0.002, 0.004]);
     const table = ws.ser(['exp', 'show']).output;
     expect(table).toMatch(/train\.learningRate/);
     const [a, b] = rows.map((r) => String(r.id));
@@ -130,7 +130,7 @@ describe('nx run pipeline:all, incrementally', () => {
     expect(diff.params).toEqual([{ key: 'train.learningRate', a: expect.any(Number), b: expect.any(Number) }]);
     const f1 = diff.metrics.find((m: { key: string }) => m.key === 'test.macroF1');
     expect(f1.delta).toBeCloseTo(f1.b - f1.a, 12);
-    expect(ws.ser(['exp', 'why']).output).toMatch(/train\s+ran in .*param train\.learningRate: 0\.001 → 0\.002/);
+    expect(ws.ser(['exp', 'why']).output).toMatch(/train\s+ran in .*param train\.learningRate: 0\.002 → 0\.004/);
   });
 
   it('going back to the previous params restores from cache', () => {

@@ -159,7 +159,7 @@ describe('a team sharing an Nx remote cache', () => {
     server.kill();
     await new Promise((resolve) => server.once('exit', resolve));
     const before = a.executions().length;
-    const { code, output } = a.ser(['run', '--set', 'train.learningRate=0.002'], remote('trusted-ci'));
+    const { code, output } = a.ser(['run', '--set', 'train.learningRate=0.004'], remote('trusted-ci'));
     expect(code, output.slice(-4000)).toBe(0);
     expect(
       a
