@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PipelineError, loadPipeline, openRegistry } from '@ser/core';
 import { DEFAULT_PRESET } from '@ser/model/params';
-import { REPO } from './workspace.ts';
+import { REPO, withTrainKeys } from './workspace.ts';
 
 const original = readFileSync(join(REPO, 'pipeline.yaml'), 'utf8');
 const registry = openRegistry(REPO);
@@ -51,7 +51,7 @@ describe('the shipped pipeline.yaml', () => {
   });
 
   it('names a wrong type and a bad value with their lines', async () => {
-    const text = original.replace(/^( {6}preset: \S+\n)/m, '$1      learningRate: fast\n').replace('topDb: 25', 'topDb: -3');
+    const text = withTrainKeys(original, 'learningRate: fast').replace('topDb: 25', 'topDb: -3');
     const problems = await problemsOf(text);
     expect(problems).toHaveLength(2);
     expect(problems[0]).toMatch(new RegExp(`^'stages.trim.params.topDb': .*\\(line ${lineOf(text, 'topDb: -3')}\\)$`));

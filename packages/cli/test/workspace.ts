@@ -40,14 +40,17 @@ export interface Workspace {
   readJson<T = any>(path: string): T;
 }
 
+/** pipeline.yaml with `lines` (`key: value` each) added to the train stage's params, after its preset line. */
+export function withTrainKeys(yaml: string, ...lines: string[]): string {
+  return yaml.replace(/^ {6}preset: \S+\n/m, (preset) => preset + lines.map((line) => `      ${line}\n`).join(''));
+}
+
 /**
  * pipeline.yaml on `dataset` with `epochs` of training on the recordings only: what an e2e test checks
  * is the pipeline, not the model.
  */
 export function quickPipeline(yaml: string, dataset: string, epochs = 1): string {
-  const out = yaml
-    .replace('path: data/raw/ravdess', `path: ${dataset}`)
-    .replace(/^( {6}preset: \S+\n)/m, `$1      epochs: ${epochs}\n      useAugmented: false\n`);
+  const out = withTrainKeys(yaml.replace('path: data/raw/ravdess', `path: ${dataset}`), `epochs: ${epochs}`, 'useAugmented: false');
   if (!out.includes(`path: ${dataset}`) || !out.includes(`epochs: ${epochs}\n`))
     throw new Error('pipeline.yaml no longer has the dataset path or train preset line quickPipeline edits');
   return out;
