@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openReport } from '../../eval/test/report-browser.ts';
-import { copyWorkspace, quickPipeline, restoreActors, type Workspace } from './workspace.ts';
+import { CHANGED_RATE, copyWorkspace, quickPipeline, restoreActors, type Workspace } from './workspace.ts';
 
 const CV = ['split.protocol=actor-kfold', 'split.folds=2', 'split.valActors=1'];
 let ws: Workspace;
@@ -82,7 +82,7 @@ describe('speaker-independent cross-validation', () => {
   });
 
   it('a train.learningRate change reruns both folds’ train and eval and nothing upstream; exp diff gives a verdict', () => {
-    expect(run(...CV, 'train.learningRate=0.004')).toEqual(['eval', 'eval.fold1', 'eval.fold2', 'train.fold1', 'train.fold2']);
+    expect(run(...CV, `train.learningRate=${CHANGED_RATE}`)).toEqual(['eval', 'eval.fold1', 'eval.fold2', 'train.fold1', 'train.fold2']);
     const [a, b] = runs().map((r) => String(r.id));
     const diff = ws.ser(['exp', 'diff', a, b]);
     expect(diff.code, diff.output).toBe(0);

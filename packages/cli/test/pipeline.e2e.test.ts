@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkOutputs } from '@ser/core';
-import { copyWorkspace, quickPipeline, restoreActors, type Workspace } from './workspace.ts';
+import { CHANGED_RATE, DEFAULT_RATE, copyWorkspace, quickPipeline, restoreActors, type Workspace } from './workspace.ts';
 
 const ALL = ['ingest', 'trim', 'mel', 'augment', 'split', 'train', 'eval'];
 let ws: Workspace;
@@ -109,9 +109,9 @@ describe('nx run pipeline:all, incrementally', () => {
   });
 
   it('train.learningRate changed: only train and eval run', () => {
-    const { ran } = run('train.learningRate=0.004');
+    const { ran } = run(`train.learningRate=${CHANGED_RATE}`);
     expect(ran).toEqual(['train', 'eval']);
-    expect(ws.readJson('data/train/manifest.json').reasons).toEqual(['param train.learningRate: 0.002 → 0.004']);
+    expect(ws.readJson('data/train/manifest.json').reasons).toEqual([`param train.learningRate: ${DEFAULT_RATE} → ${CHANGED_RATE}`]);
     expect(ws.readJson('data/eval/manifest.json').reasons).toEqual(["upstream 'train' output changed"]);
   });
 
@@ -122,7 +122,7 @@ describe('nx run pipeline:all, incrementally', () => {
     expect(rows).toHaveLength(2);
     const paramColumns = Object.keys(rows[0]).filter((k) => /^(ingest|trim|mel|augment|split|train|eval)\./.test(k));
     expect(paramColumns).toEqual(['train.learningRate']);
-    expect(rows.map((r) => r['train.learningRate']).sort()).toEqual([0.002, 0.004]);
+    expect(rows.map((r) => r['train.learningRate']).sort()).toEqual([DEFAULT_RATE, CHANGED_RATE]);
     const table = ws.ser(['exp', 'show']).output;
     expect(table).toMatch(/train\.learningRate/);
     const [a, b] = rows.map((r) => String(r.id));

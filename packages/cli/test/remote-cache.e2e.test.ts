@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFiles, sha256 } from '@ser/core';
-import { copyWorkspace, quickPipeline, REPO, restoreActors, type Workspace } from './workspace.ts';
+import { CHANGED_RATE, copyWorkspace, quickPipeline, REPO, restoreActors, type Workspace } from './workspace.ts';
 
 const ALL = ['ingest', 'trim', 'mel', 'augment', 'split', 'train', 'eval'];
 const TOKENS = { NX_CACHE_READ_WRITE_TOKENS: 'trusted-ci', NX_CACHE_READ_ONLY_TOKENS: 'everyone' };
@@ -159,7 +159,7 @@ describe('a team sharing an Nx remote cache', () => {
     server.kill();
     await new Promise((resolve) => server.once('exit', resolve));
     const before = a.executions().length;
-    const { code, output } = a.ser(['run', '--set', 'train.learningRate=0.004'], remote('trusted-ci'));
+    const { code, output } = a.ser(['run', '--set', `train.learningRate=${CHANGED_RATE}`], remote('trusted-ci'));
     expect(code, output.slice(-4000)).toBe(0);
     expect(
       a

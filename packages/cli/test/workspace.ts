@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { afterAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { trainParams } from '@ser/model/params';
 
 export const REPO = resolve(new URL('../../..', import.meta.url).pathname);
 const RESTORE = resolve(REPO, '../shared/datasets/ravdess/restore.sh');
@@ -39,6 +40,10 @@ export interface Workspace {
   executions(): { stage: string; reasons: string[] }[];
   readJson<T = any>(path: string): T;
 }
+
+/** The default preset's learning rate, and twice it: the params-only change e2e tests make (`train.learningRate=${CHANGED_RATE}`). */
+export const DEFAULT_RATE = trainParams.parse({}).learningRate;
+export const CHANGED_RATE = 2 * DEFAULT_RATE;
 
 /** pipeline.yaml with `lines` (`key: value` each) added to the train stage's params, after its preset line. */
 export function withTrainKeys(yaml: string, ...lines: string[]): string {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, copyWorkspace, quickPipeline, restoreActors, type Workspace } from '../../cli/test/workspace.ts';
+import { CHANGED_RATE, DEFAULT_RATE, REPO, copyWorkspace, quickPipeline, restoreActors, type Workspace } from '../../cli/test/workspace.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CLIP = '03-01-05-01-01-01-01';
@@ -32,6 +32,11 @@ let shots: string;
 /** Every URL any page of the context requested. */
 const requested: string[] = [];
 const pageErrors: string[] = [];
+
+/** A number as a regular expression that matches it literally. */
+function literal(n: number): string {
+  return String(n).replace('.', '\\.');
+}
 
 function runPipeline(...set: string[]) {
   const { code, output } = ws.ser(['run', ...set.flatMap((s) => ['--set', s])]);
@@ -60,7 +65,7 @@ beforeAll(async () => {
   flac = join(REPO, '../shared/datasets/ravdess/Actor_01', `${CLIP}.flac`);
   ws = copyWorkspace((yaml) => quickPipeline(yaml, ravdess, 2));
   runPipeline();
-  runPipeline('train.learningRate=0.004');
+  runPipeline(`train.learningRate=${CHANGED_RATE}`);
   runIds = JSON.parse(ws.ser(['exp', 'show', '--json']).output).map((r: { id: string }) => r.id);
   url = await startServer();
   shots = process.env.SER_UI_DOCS === '1' ? (mkdirSync(DOCS, { recursive: true }), DOCS) : mkdtempSync(join(tmpdir(), 'ser-ui-shots-'));
@@ -180,7 +185,7 @@ describe('ser ui', () => {
     await page.waitForSelector('th.sorted:text-is("val.macroF1")');
     const sorted = JSON.parse(ws.ser(['exp', 'show', '--sort', 'val.macroF1', '--json']).output).map((r: { id: string }) => r.id);
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run')))).toEqual(sorted);
-    await page.selectOption('[data-role=filter]', 'train.learningRate=0.004');
+    await page.selectOption('[data-role=filter]', `train.learningRate=${CHANGED_RATE}`);
     await page.waitForFunction(() => document.querySelectorAll('[data-role=runs] tbody tr').length === 1);
     expect(await rows.getAttribute('data-run')).toBe(runIds[1]);
     await page.close();
@@ -193,7 +198,7 @@ describe('ser ui', () => {
     await expectChartsInked(page, charts);
     const text = await page.innerText('main');
     expect(text).toMatch(/macro-F1, male speakers/);
-    expect(text).toMatch(/train\s+ran in [\d.]+ s\s+param train\.learningRate: 0\.002 → 0\.004/);
+    expect(text).toMatch(new RegExp(String.raw`train\s+ran in [\d.]+ s\s+param train\.learningRate: ${literal(DEFAULT_RATE)} → ${literal(CHANGED_RATE)}`));
     expect(text).toMatch(/ingest\s+from cache\s+up to date/);
     expect(text).toContain(ws.readJson(`data/runs/${runIds[1]}.json`).dataset.hash);
     await page.close();
@@ -212,7 +217,7 @@ describe('ser ui', () => {
     const legend = await page.locator('[data-chart=compare-curves] [aria-roledescription=legend]').first().textContent();
     for (const id of runIds) expect(legend).toContain(id);
     const text = await page.innerText('main');
-    expect(text).toMatch(/train\.learningRate\s+0\.002\s+0\.004/);
+    expect(text).toMatch(new RegExp(String.raw`train\.learningRate\s+${literal(DEFAULT_RATE)}\s+${literal(CHANGED_RATE)}`));
     const diff = JSON.parse(ws.ser(['exp', 'diff', ...runIds, '--json']).output);
     const f1 = diff.metrics.find((m: { key: string }) => m.key === 'test.macroF1');
     // B's value, its bootstrap interval (metrics.json's summary), and the delta from A.
