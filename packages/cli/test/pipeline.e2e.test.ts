@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkOutputs } from '@ser/core';
-import { CHANGED_RATE, DEFAULT_RATE, copyWorkspace, quickPipeline, restoreActors, type Workspace } from './workspace.ts';
+import { CHANGED_RATE, DEFAULT_RATE, copyWorkspace, literal, quickPipeline, restoreActors, type Workspace } from './workspace.ts';
 
 const ALL = ['ingest', 'trim', 'mel', 'augment', 'split', 'train', 'eval'];
 let ws: Workspace;
@@ -130,7 +130,9 @@ describe('nx run pipeline:all, incrementally', () => {
     expect(diff.params).toEqual([{ key: 'train.learningRate', a: expect.any(Number), b: expect.any(Number) }]);
     const f1 = diff.metrics.find((m: { key: string }) => m.key === 'test.macroF1');
     expect(f1.delta).toBeCloseTo(f1.b - f1.a, 12);
-    expect(ws.ser(['exp', 'why']).output).toMatch(/train\s+ran in .*param train\.learningRate: 0\.002 → 0\.004/);
+    expect(ws.ser(['exp', 'why']).output).toMatch(
+      new RegExp(String.raw`train\s+ran in .*param train\.learningRate: ${literal(DEFAULT_RATE)} → ${literal(CHANGED_RATE)}`),
+    );
   });
 
   it('going back to the previous params restores from cache', () => {

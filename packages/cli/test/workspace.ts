@@ -45,6 +45,11 @@ export interface Workspace {
 export const DEFAULT_RATE = trainParams.parse({}).learningRate;
 export const CHANGED_RATE = 2 * DEFAULT_RATE;
 
+/** A number as a regular expression source that matches its printed form literally. */
+export function literal(n: number): string {
+  return String(n).replace('.', '\\.');
+}
+
 /** pipeline.yaml with `lines` (`key: value` each) added to the train stage's params, after its preset line. */
 export function withTrainKeys(yaml: string, ...lines: string[]): string {
   return yaml.replace(/^ {6}preset: \S+\n/m, (preset) => preset + lines.map((line) => `      ${line}\n`).join(''));

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANGED_RATE, DEFAULT_RATE, REPO, copyWorkspace, quickPipeline, restoreActors, type Workspace } from '../../cli/test/workspace.ts';
+import { CHANGED_RATE, DEFAULT_RATE, REPO, copyWorkspace, literal, quickPipeline, restoreActors, type Workspace } from '../../cli/test/workspace.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CLIP = '03-01-05-01-01-01-01';
@@ -32,11 +32,6 @@ let shots: string;
 /** Every URL any page of the context requested. */
 const requested: string[] = [];
 const pageErrors: string[] = [];
-
-/** A number as a regular expression that matches it literally. */
-function literal(n: number): string {
-  return String(n).replace('.', '\\.');
-}
 
 function runPipeline(...set: string[]) {
   const { code, output } = ws.ser(['run', ...set.flatMap((s) => ['--set', s])]);
