@@ -4,8 +4,8 @@
  * Dropout(convDropout);
  * then GlobalAveragePooling2D (`pooling: average`), StatisticsPooling (`statistics`: mean and std
  * over time per band and channel, layers/statistics-pooling.ts) or AttentionPooling (`attention`: the
- * same with learned frame weights, layers/attention-pooling.ts) → Dense(denseUnits, ReLU) →
- * Dropout(denseDropout) → Dense(classes, softmax).
+ * same with learned frame weights, layers/attention-pooling.ts; either followed by BatchNormalization)
+ * → Dense(denseUnits, ReLU) → Dropout(denseDropout) → Dense(classes, softmax).
  * 'same' padding keeps 128 → 64 → 32 → 16 (the Keras default would be 'valid'; the PyTorch peer
  * benchmark uses 'same'). Kernels use glorot-uniform initialisers seeded from `params.seed`,
  * so the same seed gives the same initial weights.
@@ -48,6 +48,11 @@ export function buildModel(params: ModelParams, numClasses: number, inputShape: 
     model.add(tf.layers.dropout({ rate: params.convDropout }));
   });
   model.add(pooling(params.pooling, init));
+  // Pooled statistics are thousands of correlated, mostly positive features (the std all are): with
+  // them raw, Adam's first steps move every dense unit's pre-activation the same way at once and the
+  // ReLUs die (training stayed at chance on RAVDESS). Batch norm centres them, as ECAPA-TDNN does
+  // after its attentive statistics pooling (Desplanques et al. 2020, §2.3).
+  if (params.pooling !== 'average') model.add(tf.layers.batchNormalization({ momentum: params.batchNormMomentum }));
   model.add(tf.layers.dense({ units: params.denseUnits, activation: 'relu', kernelInitializer: init() }));
   model.add(tf.layers.dropout({ rate: params.denseDropout }));
   model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init() }));

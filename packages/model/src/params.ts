@@ -25,7 +25,8 @@ const recipe = z
     /** How the last convolution block's [bands, frames, channels] map becomes one vector: `average`
      *  (GlobalAveragePooling2D: a mean per channel), `statistics` (mean and standard deviation over
      *  time per band and channel, layers/statistics-pooling.ts; the first dense layer grows with it) or
-     *  `attention` (the same statistics with a learned weight per frame, layers/attention-pooling.ts). */
+     *  `attention` (the same statistics with a learned weight per frame, layers/attention-pooling.ts);
+     *  both are batch-normalised before the dense layer (model.ts). */
     pooling: z.enum(['average', 'statistics', 'attention']).default('average'),
     denseUnits: positiveInt.default(128),
     denseDropout: z.number().min(0).max(1).default(0.5),
