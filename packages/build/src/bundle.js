@@ -21,6 +21,9 @@ import { watEsbuildPlugin } from './wat2wasm.js';
 /** Packages of this scope are workspace sources, bundled; all others stay imports. */
 export const WORKSPACE_SCOPE = '@ser/';
 
+/** Raised when sources.json records something new (2: package.json files), so older bundles are rebuilt. */
+const RECORD_VERSION = 2;
+
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 /** The folder of the package that holds `file` (nearest package.json above it). */
@@ -52,7 +55,7 @@ const hashSources = (files) => Object.fromEntries(files.map((f) => [f, existsSyn
  */
 export async function bundle(name, code, near) {
   const cache = join(packageRoot(near), 'node_modules', '.cache', 'ser-bundles');
-  const dir = join(cache, `${name}-${sha256(code).slice(0, 12)}`);
+  const dir = join(cache, `${name}-${sha256(code).slice(0, 12)}-v${RECORD_VERSION}`);
   const entry = join(dir, 'entry.mjs');
   const sourcesFile = join(dir, 'sources.json');
   if (existsSync(sourcesFile)) {
@@ -80,9 +83,11 @@ export async function bundle(name, code, near) {
     logLevel: 'silent',
     plugins: [workspaceOnly, watEsbuildPlugin],
   });
-  const sources = Object.keys(result.metafile.inputs)
+  const inputs = Object.keys(result.metafile.inputs)
     .filter((f) => !f.startsWith('<stdin>') && f !== 'entry.ts')
     .map((f) => resolve(f));
+  // A package.json steers resolution and tree-shaking (`exports`, `sideEffects`): a change rebuilds too.
+  const sources = [...new Set([...inputs, ...inputs.map((f) => join(packageRoot(f), 'package.json'))])];
   mkdirSync(staging, { recursive: true });
   for (const file of result.outputFiles) writeFileSync(file.path, file.contents);
   // sources.json last: a bundle folder without it is incomplete and never used.

@@ -4,6 +4,8 @@
  * same result, and the saved files load back (on wasm and cpu) to the same predictions.
  */
 import * as tf from '@tensorflow/tfjs';
+import { bundle } from '@ser/build/bundle';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,6 +197,24 @@ describe('model files', () => {
       cpu.forEach((p, i) => expect(Math.abs(p - before[i])).toBeLessThan(1e-5));
       tf.dispose([model, loaded.model, onCpu.model] as unknown as tf.Tensor[]);
     });
+
+  it("the inference entry bundled as the eval stage and `ser predict` run it loads models with this package's pooling layers (their registration survives tree-shaking)", async () => {
+    const entry = await bundle('inference-test', "export { loadTrainedModel } from '@ser/model/inference';", import.meta.filename);
+    for (const pooling of ['statistics', 'attention'] as const) {
+      const model = buildModel(tinyParams({ pooling }), CLASSES, inputShape);
+      const files = await modelFiles(model, ['a', 'b', 'c']);
+      await writeFile(join(dir, MODEL_FILE), files.modelJson);
+      await writeFile(join(dir, WEIGHTS_FILE), files.weights);
+      await writeFile(join(dir, STANDARDIZATION_FILE), standardizationFile({ axis: 'utterance' }));
+      // A process of its own: this one has the layers registered by the test's own imports.
+      const script = `const { loadTrainedModel } = await import(${JSON.stringify(entry)});
+        const { model } = await loadTrainedModel(${JSON.stringify(dir)});
+        console.log(model.layers.map((l) => l.getClassName()).join(' '));`;
+      const layers = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim().split(' ');
+      expect(layers).toEqual(model.layers.map((l) => l.getClassName()));
+      model.dispose();
+    }
+  });
 
   it('a standardization.json with an unknown axis is a clear error naming the file and the axes it may name', async () => {
     const bad = await mkdtemp(join(tmpdir(), 'ser-model-axis-'));
