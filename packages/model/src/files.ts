@@ -8,8 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STANDARDIZATION_AXES, type Standardization } from './standardize.ts';
 // A model.json may name this package's layer classes: they are registered on import.
-import './layers/attention-pooling.ts';
-import './layers/statistics-pooling.ts';
+import './layers/index.ts';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';

@@ -8,6 +8,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { RunRecord } from '@ser/core';
 import { melParams, trimParams, type MelParams, type TrimParams } from '@ser/features/params';
 import type { Standardization } from '@ser/model';
+// A model.json may name @ser/model's own layer classes (statistics or attention pooling): registered on import.
+import '@ser/model/layers';
 
 export interface RunModel {
   runId: string;
