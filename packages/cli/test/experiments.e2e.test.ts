@@ -46,7 +46,19 @@ afterAll(async () => {
 describe('speaker-independent cross-validation', () => {
   // A whole 2-fold pipeline from raw audio: near the default test timeout on a busy 2-core machine.
   it('runs each fold as its own cached task, then the combination', () => {
-    expect(run(...CV)).toEqual(['augment', 'eval', 'eval.fold1', 'eval.fold2', 'ingest', 'mel', 'split', 'train.fold1', 'train.fold2', 'trim']);
+    expect(run(...CV)).toEqual([
+      'augment',
+      'eval',
+      'eval.fold1',
+      'eval.fold2',
+      'ingest',
+      'mel',
+      'split.fold1',
+      'split.fold2',
+      'train.fold1',
+      'train.fold2',
+      'trim',
+    ]);
     for (const fold of [1, 2]) expect(ws.readJson(`data/train.fold${fold}/manifest.json`).fold).toEqual({ index: fold, count: 2 });
     expect(run(...CV)).toEqual([]);
   }, 300_000);
@@ -99,6 +111,16 @@ describe('speaker-independent cross-validation', () => {
     expect(output).toContain("the mean of its 2 fold models' probabilities");
     expect(JSON.parse(output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1)).models).toBe(2);
   });
+
+  it("confirming a screen trains only the folds the screen did not run (a screen's folds are the full run's)", () => {
+    const three = ['split.protocol=actor-kfold', 'split.folds=3', 'split.valActors=1'];
+    expect(run(...three, 'split.screenFolds=2')).toEqual(['eval', 'eval.fold1', 'eval.fold2', 'split.fold1', 'split.fold2', 'train.fold1', 'train.fold2']);
+    const screened = ws.readJson('data/split.fold1/manifest.json').outputsHash;
+    // The split's params changed (screenFolds), so its fold tasks run again and write the same bytes.
+    expect(run(...three)).toEqual(['eval', 'eval.fold3', 'split.fold1', 'split.fold2', 'split.fold3', 'train.fold3']);
+    expect(ws.readJson('data/split.fold1/manifest.json').outputsHash).toBe(screened);
+    expect(ws.readJson('data/eval/metrics.json').folds).toHaveLength(3);
+  }, 300_000);
 });
 
 describe('a sweep through the queue', () => {

@@ -20,8 +20,10 @@ export interface StageTask {
 }
 
 export interface PipelinePlan {
-  /** Cross-validation folds of the split (1 for a holdout split, or when no stage defines folds). */
+  /** Cross-validation folds that run (1 for a holdout split, or when no stage defines folds). */
   folds: number;
+  /** Folds of the partition they are the first of (more than `folds` in a screen). */
+  partition: number;
   /** In run order. */
   tasks: StageTask[];
 }
@@ -34,8 +36,11 @@ export async function planPipeline(root: string, pipeline: Pipeline, registry: S
   const defs = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await registry.load(n)] as const)));
   const definers = names.filter((n) => defs[n].folds);
   if (definers.length > 1) throw new Error(`stages ${definers.join(' and ')} both define cross-validation folds; a pipeline can have one`);
-  const folds = definers.length ? await defs[definers[0]].folds!(pipeline.stages[definers[0]].params, pipeline.dataset, root) : 1;
-  if (!Number.isInteger(folds) || folds < 1) throw new Error(`stage '${definers[0]}' defines ${folds} folds`);
+  const { run: folds, partition } = definers.length
+    ? await defs[definers[0]].folds!(pipeline.stages[definers[0]].params, pipeline.dataset, root)
+    : { run: 1, partition: 1 };
+  if (!Number.isInteger(folds) || folds < 1 || !Number.isInteger(partition) || partition < folds)
+    throw new Error(`stage '${definers[0]}' defines ${folds} folds of a partition into ${partition}`);
 
   const perFold = (n: string) => Boolean(defs[n].perFold);
   const tasks: StageTask[] = [];
@@ -59,12 +64,12 @@ export async function planPipeline(root: string, pipeline: Pipeline, registry: S
       continue;
     }
     const foldTasks = Array.from({ length: folds }, (_, k) => foldTaskId(stage, k + 1));
-    foldTasks.forEach((id, k) => tasks.push({ id, stage, deps: declared.map((d) => depTask(d, k + 1)), fold: { index: k + 1, count: folds }, folds: [] }));
+    foldTasks.forEach((id, k) => tasks.push({ id, stage, deps: declared.map((d) => depTask(d, k + 1)), fold: { index: k + 1, count: partition }, folds: [] }));
     // The combining task reads its own folds, and (for provenance) every fold of its per-fold deps.
     const allFolds = (d: string) => (perFold(d) ? Array.from({ length: folds }, (_, k) => foldTaskId(d, k + 1)) : [d]);
     if (defs[stage].combine) tasks.push({ id: stage, stage, deps: [...declared.flatMap(allFolds), ...foldTasks], fold: null, folds: foldTasks });
   }
-  return { folds, tasks };
+  return { folds, partition, tasks };
 }
 
 /** The task `id` of a plan, or an error listing them (a per-fold stage's name lists its fold tasks). */

@@ -39,10 +39,19 @@ export interface StageFingerprint {
   fold: FoldOf | null;
 }
 
-/** Fold `index` (1-based) of `count`. */
+/**
+ * Fold `index` (1-based) of a partition into `count` folds. A screen runs only the first folds of
+ * the partition, and they are the same folds as the full run's, so their tasks share cache keys.
+ */
 export interface FoldOf {
   index: number;
   count: number;
+}
+
+/** The folds of a cross-validation: its partition's count, and how many of the first ones run (fewer in a screen). */
+export interface FoldPlan {
+  partition: number;
+  run: number;
 }
 
 /** `data/<stage>/manifest.json`: what a stage ran on, what it wrote, and why it ran. */
@@ -124,9 +133,9 @@ export interface StageDefinition<P = unknown> {
   datasetFingerprint?(dataset: DatasetParams, root: string): Promise<string>;
   /**
    * For the stage whose output defines cross-validation folds (split): how many, from its params
-   * and the dataset, before it runs — the pipeline makes one task per fold of every per-fold stage.
+   * and the dataset, before it runs — the pipeline makes one task per running fold of every per-fold stage.
    */
-  folds?(params: P, dataset: DatasetParams, root: string): Promise<number>;
+  folds?(params: P, dataset: DatasetParams, root: string): Promise<FoldPlan>;
   /** Keep a copy of its outputs with each recorded run (data/runs/<id>/<task>/): small ones, models and reports. */
   keepWithRun?: boolean;
   /** Run once per fold (`<stage>.fold<k>`, or once as `<stage>` when there is one fold). */

@@ -32,7 +32,11 @@ function plan(yaml: string, overrides: Record<string, unknown> = {}, extra: Part
     JSON.stringify({ name: '@x/p', ser: { stages: Object.fromEntries(names.map((n) => [n, `./${n}.ts`])) } }),
   );
   const base: Record<string, Partial<StageDefinition<any>>> = {
-    folds: { params: z.object({ k: z.number().int() }).strict(), folds: async (p: { k: number }) => p.k },
+    // k folds, of which the first `run` run (a screen).
+    folds: {
+      params: z.object({ k: z.number().int(), run: z.number().int().optional() }).strict(),
+      folds: async (p: { k: number; run?: number }) => ({ partition: p.k, run: p.run ?? p.k }),
+    },
     fit: { perFold: true },
     score: { perFold: true, combine: async () => {} },
   };
@@ -45,7 +49,8 @@ function plan(yaml: string, overrides: Record<string, unknown> = {}, extra: Part
 
 describe('planPipeline', () => {
   it('runs a per-fold stage once per fold against the same fold of its per-fold deps, then combines', async () => {
-    const { folds, tasks } = await plan(YAML);
+    const p = await plan(YAML);
+    const { folds, tasks } = p;
     expect(folds).toBe(3);
     expect(tasks.map((t) => t.id)).toEqual([
       'load',
@@ -59,22 +64,37 @@ describe('planPipeline', () => {
       'score',
       'report',
     ]);
-    expect(findTask({ folds, tasks }, 'score.fold2')).toEqual({
+    expect(findTask(p, 'score.fold2')).toEqual({
       id: 'score.fold2',
       stage: 'score',
       deps: ['fit.fold2', 'folds'],
       fold: { index: 2, count: 3 },
       folds: [],
     });
-    const combine = findTask({ folds, tasks }, 'score');
+    const combine = findTask(p, 'score');
     expect(combine.folds).toEqual(['score.fold1', 'score.fold2', 'score.fold3']);
     expect(combine.deps).toEqual(['fit.fold1', 'fit.fold2', 'fit.fold3', 'folds', 'score.fold1', 'score.fold2', 'score.fold3']);
     // A stage that is not per fold reads the combination.
-    expect(findTask({ folds, tasks }, 'report').deps).toEqual(['score']);
+    expect(findTask(p, 'report').deps).toEqual(['score']);
+  });
+
+  it('a screen runs the first folds of the partition, each numbered and counted as in the full run', async () => {
+    const screen = await plan(YAML, { 'folds.run': 2 });
+    expect([screen.folds, screen.partition]).toEqual([2, 3]);
+    expect(screen.tasks.filter((t) => t.stage === 'fit').map((t) => [t.id, t.fold])).toEqual([
+      ['fit.fold1', { index: 1, count: 3 }],
+      ['fit.fold2', { index: 2, count: 3 }],
+    ]);
+    expect(findTask(screen, 'score').folds).toEqual(['score.fold1', 'score.fold2']);
+    // The stage that defines the folds can itself run per fold (as split does): each fold task reads its own.
+    const own = await plan(YAML, { 'folds.run': 2 }, { folds: { perFold: true } });
+    expect(findTask(own, 'fit.fold2').deps).toEqual(['load', 'folds.fold2']);
+    await expect(plan(YAML, { 'folds.run': 4 })).rejects.toThrow("stage 'folds' defines 4 folds of a partition into 3");
   });
 
   it('with one fold, a per-fold stage is one task named as the stage', async () => {
-    const { folds, tasks } = await plan(YAML, { 'folds.k': 1 });
+    const p = await plan(YAML, { 'folds.k': 1 });
+    const { folds, tasks } = p;
     expect(folds).toBe(1);
     expect(tasks.map((t) => [t.id, t.fold])).toEqual([
       ['load', null],
@@ -83,7 +103,7 @@ describe('planPipeline', () => {
       ['score', { index: 1, count: 1 }],
       ['report', null],
     ]);
-    expect(findTask({ folds, tasks }, 'score').deps).toEqual(['fit', 'folds']);
+    expect(findTask(p, 'score').deps).toEqual(['fit', 'folds']);
   });
 
   it('refuses a non-per-fold reader of folds nobody combines, and names the tasks of a per-fold stage', async () => {

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { buildTable, indicesByKey, readClasses, readNumbers, readStrings, readTensor, type StageContext } from '@ser/core';
+import { buildTable, foldTaskId, indicesByKey, readClasses, readNumbers, readStrings, readTensor, type StageContext } from '@ser/core';
 import type { Backend } from '@ser/model/params';
 import { roleOf, rowsByRole } from '@ser/split/join';
 import { splitParams } from '@ser/split/params';
@@ -162,7 +162,7 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
   const fold = ctx.fold ?? { index: 1, count: 1 };
   const assignment = await ctx.readTable('split', 'assignment');
   const classes = readClasses(assignment, 'split/assignment');
-  const roles = roleOf(assignment, fold.index);
+  const roles = roleOf(assignment);
 
   const recordings = await ctx.readTable('ingest', 'recordings');
   const recordingIds = readStrings(recordings, 'id');
@@ -287,12 +287,12 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
 export async function combineEval(ctx: StageContext<EvalParams>): Promise<void> {
   const perFold: EvalMetrics[] = [];
   for (const task of ctx.folds) perFold.push(JSON.parse(await readFile(await ctx.inputPath(task, 'metrics'), 'utf8')) as EvalMetrics);
-  const assignment = await ctx.readTable('split', 'assignment');
-  const classes = readClasses(assignment, 'split/assignment');
-  const assignedSpeakers = readStrings(assignment, 'speaker');
-  const speakerOf = new Map(readStrings(assignment, 'id').map((id, i) => [id, assignedSpeakers[i]] as const));
+  const assignments = await Promise.all(ctx.folds.map((_, k) => ctx.readTable(foldTaskId('split', k + 1), 'assignment')));
+  const classes = readClasses(assignments[0], 'split/assignment');
+  const assignedSpeakers = readStrings(assignments[0], 'speaker');
+  const speakerOf = new Map(readStrings(assignments[0], 'id').map((id, i) => [id, assignedSpeakers[i]] as const));
   const folds: FoldMetrics[] = perFold.map((m, k) => {
-    const roles = [...roleOf(assignment, k + 1)];
+    const roles = [...roleOf(assignments[k])];
     const actorsIn = (role: string) => [...new Set(roles.filter(([, r]) => r === role).map(([id]) => speakerOf.get(id)!))].sort();
     return { fold: k + 1, actors: { train: actorsIn('train'), val: actorsIn('val'), test: actorsIn('test') }, val: m.val, test: m.test };
   });

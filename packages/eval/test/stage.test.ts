@@ -8,7 +8,6 @@ import { melParams, trimParams } from '@ser/features/params';
 import { EMOTIONS } from '@ser/ingest';
 import { buildModel, fitStandardization, initBackend, loadTrainedModel, modelFiles, predictProbabilities, standardizationFile } from '@ser/model';
 import { trainParams } from '@ser/model/params';
-import { FOLDS_METADATA } from '@ser/split/join';
 import { splitParams } from '@ser/split/params';
 import { afterAll, describe, expect, it } from 'vitest';
 import { argmaxRows, confusionMatrix, type EvalMetrics } from '../src/metrics.ts';
@@ -28,7 +27,17 @@ const labels = [0, 1, 0, 1, 4, 4, 3, 3];
 // The stub model "predicts" the class written in a clip's first value.
 const predictedClass = [0, 1, 0, 0, 4, 3, 3, 3];
 
-function upstream(folds = 1) {
+// Fold 1 (the holdout split): train r1 r2, val r3 r4, test r5..r8; fold 2 (for cross-validation): test r1..r3.
+const FOLD_ROLES = [
+  ['train', 'train', 'val', 'val', 'test', 'test', 'test', 'test'],
+  ['test', 'test', 'test', 'val', 'val', 'train', 'train', 'train'],
+];
+
+/** A split task's output: the roles of one fold. */
+const assignmentOf = (roles: string[]) =>
+  buildTable(ids.length, { id: ids, split: roles, label_index: Int32Array.from(labels), speaker: speakers }, { [CLASSES_METADATA]: JSON.stringify(EMOTIONS) });
+
+function upstream() {
   const recordings = buildTable(8, {
     id: ids,
     label_index: Int32Array.from(labels),
@@ -41,22 +50,6 @@ function upstream(folds = 1) {
   // Value 1 of each clip: its recording's index, so the stub can check the speaker it is given.
   ids.forEach((_, i) => (logmel[i * size + 1] = i));
   const tensors = buildTable(8, { id: ids, logmel: { data: logmel, shape } });
-  // Fold 1 (the holdout split): train r1 r2, val r3 r4, test r5..r8; fold 2 (for cross-validation): test r1..r3.
-  const roles = [
-    ['train', 'train', 'val', 'val', 'test', 'test', 'test', 'test'],
-    ['test', 'test', 'test', 'val', 'val', 'train', 'train', 'train'],
-  ].slice(0, folds);
-  const assignment = buildTable(
-    ids.length * folds,
-    {
-      fold: Int32Array.from(roles.flatMap((r, k) => r.map(() => k + 1))),
-      id: roles.flatMap(() => ids),
-      split: roles.flat(),
-      label_index: Int32Array.from(roles.flatMap(() => labels)),
-      speaker: roles.flatMap(() => speakers),
-    },
-    { [CLASSES_METADATA]: JSON.stringify(EMOTIONS), [FOLDS_METADATA]: String(folds) },
-  );
   const history = {
     epochs: [
       { epoch: 1, loss: 2, accuracy: 0.3, valLoss: 2.1, valAccuracy: 0.25 },
@@ -74,7 +67,7 @@ function upstream(folds = 1) {
     trim: { params: trimParams.parse({}) },
     mel: { params: melParams.parse({}), tables: { tensors } },
     augment: { params: augmentParams.parse({}) },
-    split: { params: splitParams.parse({}), tables: { assignment } },
+    split: { params: splitParams.parse({}), tables: { assignment: assignmentOf(FOLD_ROLES[0]) } },
     train: { params: trainParams.parse({}) },
   };
   up.train.paths = {
@@ -246,11 +239,15 @@ describe('eval stage', () => {
   });
 
   it('cross-validation: each fold scores its own test speakers, and the combined task pools them with a t-interval over folds', async () => {
-    const up = upstream(2);
+    const up = upstream();
+    const cv = splitParams.parse({ protocol: 'actor-kfold', folds: 2, valActors: 1 });
+    const splitFolds = Object.fromEntries(FOLD_ROLES.map((roles, k) => [`split.fold${k + 1}`, { params: cv, tables: { assignment: assignmentOf(roles) } }]));
     const foldTasks = ['eval.fold1', 'eval.fold2'];
     const scoredFolds: Record<string, { tables: Record<string, ReturnType<typeof buildTable>>; paths: Record<string, string> }> = {};
     for (const [k, task] of foldTasks.entries()) {
-      const mem = memoryStageContext({ stage: task, params: evalParams.parse({}), upstream: up, fold: { index: k + 1, count: 2 } });
+      // A fold task reads its own fold of split (the runner resolves 'split' to `split.fold<k>`).
+      const foldUpstream = { ...up, split: splitFolds[`split.fold${k + 1}`] };
+      const mem = memoryStageContext({ stage: task, params: evalParams.parse({}), upstream: foldUpstream, fold: { index: k + 1, count: 2 } });
       await evalStage(stubLoader()).run(mem.ctx);
       // A fold of several: its metrics and predictions only; the figures and the report are the combination's.
       expect(Object.keys(mem.files).sort()).toEqual(['metrics', 'predictions']);
@@ -264,7 +261,8 @@ describe('eval stage', () => {
       params: evalParams.parse({}),
       upstream: {
         ingest: up.ingest,
-        split: { ...up.split, params: splitParams.parse({ protocol: 'actor-kfold', folds: 2, valActors: 1 }) },
+        split: splitFolds['split.fold1'],
+        ...splitFolds,
         'train.fold1': { params: up.train.params, paths: { history } },
         'train.fold2': { params: up.train.params, paths: { history } },
         ...scoredFolds,

@@ -77,7 +77,7 @@ export async function runTrain(ctx: StageContext<TrainParams>): Promise<void> {
   const { params } = ctx;
   const assignment = await ctx.readTable('split', 'assignment');
   const classes = readClasses(assignment, 'split/assignment');
-  const roles = roleOf(assignment, ctx.fold?.index ?? 1);
+  const roles = roleOf(assignment);
   const labels = readNumbers(assignment, 'label_index');
   const assignedIds = readStrings(assignment, 'id');
   const labelOf = new Map(assignedIds.map((id, i) => [id, labels[i]]));

@@ -5,7 +5,6 @@
  */
 import { buildTable, CLASSES_METADATA, readTensor } from '@ser/core';
 import { memoryStageContext } from '@ser/core/testing';
-import { FOLDS_METADATA } from '@ser/split/join';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,13 +46,12 @@ function upstream() {
   const assignment = buildTable(
     n,
     {
-      fold: Int32Array.from({ length: n }, () => 1),
       id: Array.from({ length: n }, (_, i) => `r${i}`),
       split: Array.from({ length: n }, (_, i) => (i < 80 ? 'train' : 'val')),
       label_index: Int32Array.from(rec.labels),
       speaker: Array.from({ length: n }, () => 's'),
     },
-    { [CLASSES_METADATA]: JSON.stringify(['low', 'mid', 'high']), [FOLDS_METADATA]: '1' },
+    { [CLASSES_METADATA]: JSON.stringify(['low', 'mid', 'high']) },
   );
   // Mean of mel band 0 over the training tensors only (train recordings and their augmented copies).
   const band0 = (data: Float32Array, count: number) => {

@@ -1,4 +1,4 @@
 export { apportion, stratifiedSplit, SPLITS, type SplitName, type SplitRecord, type SplitResult } from './split.ts';
-export { FOLDS_METADATA, foldsOf, roleOf, rowsByRole, type RowsByRole } from './join.ts';
+export { roleOf, rowsByRole, type RowsByRole } from './join.ts';
 export { makeFolds, type Fold } from './folds.ts';
 export { foldCount, partitionFoldCount, splitParams, type SplitParams } from './params.ts';

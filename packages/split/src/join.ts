@@ -3,28 +3,15 @@
  * clean. A recording's own log-Mel goes where the split put it; its augmented variants are used in
  * training only, and only when the recording itself is a training recording.
  */
-import { readNumbers, readStrings } from '@ser/core';
+import { readStrings } from '@ser/core';
 import type { Table } from 'apache-arrow';
 import { SPLITS, type SplitName } from './split.ts';
 
-/** Schema metadata key of the split stage's `assignment`: how many folds it holds. */
-export const FOLDS_METADATA = 'ser:folds';
-
-/** The number of folds of an `assignment` table. */
-export function foldsOf(assignment: Table): number {
-  const folds = Number(assignment.schema.metadata.get(FOLDS_METADATA));
-  if (!Number.isInteger(folds) || folds < 1) throw new Error(`split/assignment: no valid '${FOLDS_METADATA}' schema metadata (rerun the split stage)`);
-  return folds;
-}
-
-/** Recording id → role in `fold` (1-based), from the split stage's `assignment`. */
-export function roleOf(assignment: Table, fold: number): Map<string, SplitName> {
-  const folds = foldsOf(assignment);
-  if (!Number.isInteger(fold) || fold < 1 || fold > folds) throw new Error(`split/assignment has folds 1..${folds}, not fold ${fold}`);
-  const inFold = readNumbers(assignment, 'fold');
+/** Recording id → role, from a split task's `assignment` (its fold's roles). */
+export function roleOf(assignment: Table): Map<string, SplitName> {
   const ids = readStrings(assignment, 'id');
   const roles = readStrings(assignment, 'split') as SplitName[];
-  return new Map(ids.flatMap((id, i) => (inFold[i] === fold ? [[id, roles[i]] as const] : [])));
+  return new Map(ids.map((id, i) => [id, roles[i]] as const));
 }
 
 export interface RowsByRole {

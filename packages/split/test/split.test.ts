@@ -89,10 +89,11 @@ describe('split stage and the join by recording id', () => {
   const melIds = records.map((r) => r.id);
   const augIds = records.flatMap((r) => [`${r.id}#noise0`, `${r.id}#pitch0`]);
   const augSources = augIds.map((id) => id.split('#')[0]);
-  const run = (raw: object) => {
+  const run = (raw: object, fold = { index: 1, count: 1 }) => {
     const mem = memoryStageContext({
-      stage: 'split',
+      stage: fold.count > 1 ? `split.fold${fold.index}` : 'split',
       params: params(raw),
+      fold,
       upstream: { ingest: { tables: { recordings: recordingsTable(records) } } },
     });
     return splitStage.run(mem.ctx).then(() => mem);
@@ -104,8 +105,7 @@ describe('split stage and the join by recording id', () => {
       const t = out.assignment;
       expect(readStrings(t, 'id')).toEqual(records.map((r) => r.id));
       expect(readNumbers(t, 'label_index')).toEqual(records.map((r) => r.label_index));
-      expect(readNumbers(t, 'fold').every((f) => f === 1)).toBe(true);
-      const roles = roleOf(t, 1);
+      const roles = roleOf(t);
       const { mel, augmentTrain, unassigned } = rowsByRole(roles, melIds, augSources);
       expect(unassigned).toEqual([]);
       expect(SPLITS.reduce((n, s) => n + mel[s].length, 0)).toBe(records.length);
@@ -121,12 +121,27 @@ describe('split stage and the join by recording id', () => {
         expect([...splitsPer((k) => records[k].speaker, split)].filter(([, s]) => s.size > 1)).toEqual([]);
         expect(ctx.summary.protocol).toBe('actor-held-out');
       } else expect(ctx.summary.protocol).toBe('random');
-      const [fold] = ctx.summary.folds as { actors: Record<string, string[]>; classCounts: Record<string, Record<string, number>> }[];
+      const fold = ctx.summary as { actors: Record<string, string[]>; classCounts: Record<string, Record<string, number>> };
       expect(fold.actors.test.length).toBeGreaterThan(0);
       const counts = fold.classCounts;
       expect(SPLITS.reduce((n, s) => n + Object.values(counts[s]).reduce((a, b) => a + b, 0), 0)).toBe(records.length);
     });
   }
+
+  it("each fold task writes its own fold's roles, and a screen's fold tasks write the full cross-validation's bytes", async () => {
+    const cv = { protocol: 'actor-kfold', folds: 5 };
+    const folds = await Promise.all([1, 2, 3, 4, 5].map((index) => run(cv, { index, count: 5 })));
+    const testSpeakers = folds.map(({ tables }) => {
+      const speakers = readStrings(tables.assignment, 'speaker');
+      return [...roleOf(tables.assignment)].flatMap(([, role], i) => (role === 'test' ? [speakers[i]] : []));
+    });
+    // Every recording is tested in exactly one fold.
+    expect(testSpeakers.flat()).toHaveLength(records.length);
+    expect(new Set(testSpeakers.flat()).size).toBe(new Set(records.map((r) => r.speaker)).size);
+    for (const [k, fold] of folds.entries()) expect(fold.ctx.summary).toMatchObject({ protocol: 'actor-kfold', fold: k + 1 });
+    const screen = await Promise.all([1, 2].map((index) => run({ ...cv, screenFolds: 2 }, { index, count: 5 })));
+    expect(screen.map((f) => f.files.assignment)).toEqual(folds.slice(0, 2).map((f) => f.files.assignment));
+  });
 
   it('lists tensors whose recording has no role (kept out of every role) and recordings without a tensor', () => {
     const roles = new Map([
