@@ -287,7 +287,9 @@ export async function runEval(ctx: StageContext<EvalParams>, load: ModelLoader):
 export async function combineEval(ctx: StageContext<EvalParams>): Promise<void> {
   const perFold: EvalMetrics[] = [];
   for (const task of ctx.folds) perFold.push(JSON.parse(await readFile(await ctx.inputPath(task, 'metrics'), 'utf8')) as EvalMetrics);
-  const assignments = await Promise.all(ctx.folds.map((_, k) => ctx.readTable(foldTaskId('split', k + 1), 'assignment')));
+  /** The fold tasks of an upstream per-fold stage, in fold order (those of this task's folds). */
+  const foldTasksOf = (stage: string) => ctx.folds.map((_, k) => foldTaskId(stage, k + 1));
+  const assignments = await Promise.all(foldTasksOf('split').map((task) => ctx.readTable(task, 'assignment')));
   const classes = readClasses(assignments[0], 'split/assignment');
   const assignedSpeakers = readStrings(assignments[0], 'speaker');
   const speakerOf = new Map(readStrings(assignments[0], 'id').map((id, i) => [id, assignedSpeakers[i]] as const));
@@ -328,11 +330,10 @@ export async function combineEval(ctx: StageContext<EvalParams>): Promise<void> 
   const metrics: EvalMetrics = { classes, backend: perFold[0]?.backend ?? '', protocol, val: null, test: pooled, folds, summary: foldFigures(folds) };
   await ctx.writeFile('metrics', json(metrics), 'metrics.json');
 
-  const trainTasks = ctx.deps.filter((d) => /^train\.fold\d+$/.test(d));
   const figures = [
     ...(pooled ? confusionFigures('test', pooled, classes, 'test, all folds') : []),
     ...(await Promise.all(
-      trainTasks.map(async (t, k) => ({
+      foldTasksOf('train').map(async (t, k) => ({
         name: `learning-curves-fold${k + 1}`,
         title: `Learning curves, fold ${k + 1}`,
         spec: learningCurvesSpec(await readHistory(ctx, t), `Learning curves, fold ${k + 1}`),
